@@ -1,0 +1,34 @@
+"""The only way views fetch protected leads and cases: invisible → 404, visible but not allowed → 403."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from casework.models import Case, Lead
+from organisation.models import User
+
+
+def access_lead_by_id(user: User, lead_id, *, perm: str = "casework.view_lead") -> Lead:
+    """Return the lead if the user may see it and holds perm on it."""
+    lead = Lead.objects.visible_to(user).filter(pk=_int_or_404(lead_id)).select_related("agency").first()
+    if lead is None:
+        raise Http404
+    if perm != "casework.view_lead" and not user.has_perm(perm, lead):
+        raise PermissionDenied
+    return lead
+
+
+def access_case_by_id(user: User, case_id, *, perm: str = "casework.view_case") -> Case:
+    """Return the case if the user may see it and holds perm on it."""
+    case = Case.objects.visible_to(user).filter(pk=_int_or_404(case_id)).select_related("agency").first()
+    if case is None:
+        raise Http404
+    if perm != "casework.view_case" and not user.has_perm(perm, case):
+        raise PermissionDenied
+    return case
+
+
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None

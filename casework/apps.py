@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    name = "casework"
+    verbose_name = _("Casework")
+
+    def ready(self) -> None:
+        from casework import audit, calendar_cache  # noqa: F401  (registers audit and cache hooks)

@@ -1,0 +1,22 @@
+from casework.models.calendar import CalendarDay, HolidayCalendar
+from casework.models.cases import Case, CaseGroupObjectPermission, CaseTrack, CaseUserObjectPermission, Deadline
+from casework.models.leads import Lead, LeadGroupObjectPermission, LeadUserObjectPermission
+from casework.models.subjects import Subject
+from casework.models.taxonomy import ViolationItem
+from casework.models.violations import Violation
+
+__all__ = [
+    "CalendarDay",
+    "Case",
+    "CaseGroupObjectPermission",
+    "CaseTrack",
+    "CaseUserObjectPermission",
+    "Deadline",
+    "HolidayCalendar",
+    "Lead",
+    "LeadGroupObjectPermission",
+    "LeadUserObjectPermission",
+    "Subject",
+    "Violation",
+    "ViolationItem",
+]

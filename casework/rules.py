@@ -1,0 +1,21 @@
+"""Deadlines and figures from the regulations, as data with their sources (domain.md §4)."""
+
+from django.utils.translation import gettext_lazy as _
+
+# 医疗保障行政处罚程序暂行规定 (NHSA Order 4, 2021): decide 立案 or not within 15 working days
+# of receiving or discovering a lead.
+CASE_DECISION_WORKING_DAYS = 15
+CASE_DECISION_BASIS = "《医疗保障行政处罚程序暂行规定》（国家医保局令第4号）"
+
+# 行政处罚法 Art.60 and Order 4: a penalty decision within 90 days of 立案.
+PENALTY_DECISION_DAYS = 90
+PENALTY_DECISION_BASIS = "《中华人民共和国行政处罚法》第六十条；国家医保局令第4号"
+
+# 医疗保障基金使用监督管理举报处理暂行办法 (NHSA Order 5, 2022): tell a named reporter within
+# 5 working days after the 立案 decision.
+REPORTER_NOTICE_WORKING_DAYS = 5
+
+DEADLINE_STEPS = {
+    "case_decision": _("Decide whether to open a case"),
+    "penalty_decision": _("Penalty decision after opening"),
+}

@@ -1,0 +1,36 @@
+"""Reads shared by the web pages and the API."""
+
+from django.db.models import Prefetch
+
+from casework.models import Case, Deadline, Lead, Subject
+from documents.models import Document
+from organisation.models import User
+
+
+def lead_list(*, user: User):
+    return Lead.objects.visible_to(user).with_related().order_by("-received_at", "-id")
+
+
+def lead_detail(lead: Lead) -> Lead:
+    return (
+        Lead.objects.filter(pk=lead.pk)
+        .select_related("agency", "case", "decided_by", "registered_by")
+        .prefetch_related("subjects", Prefetch("documents", queryset=Document.objects.defer("pdf", "context")))
+        .get()
+    )
+
+
+def case_list(*, user: User):
+    return (
+        Case.objects.visible_to(user)
+        .with_related()
+        .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.open()))
+        .order_by("-opened_at", "-id")
+    )
+
+
+def subjects_for(*, user: User):
+    """Registry entries of the user's region and the regions below it."""
+    if not user.is_authenticated or user.agency_id is None:
+        return Subject.objects.none()
+    return Subject.objects.in_regions(user.agency.region.descendant_ids())

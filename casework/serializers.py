@@ -1,0 +1,108 @@
+from django.utils import timezone
+from rest_framework import serializers
+
+from casework.models import Case, Deadline, Lead, Subject, Violation
+from documents.models import Document
+
+
+class SubjectRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subject
+        fields = ["kind", "code", "name"]
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta:
+        model = Subject
+        fields = ["id", "kind", "code", "name", "region", "status", "level", "ownership", "category",
+                  "id_number_masked", "profession", "institution"]
+
+
+class DocumentRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = ["id", "number", "kind", "title", "issued_at"]
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code", read_only=True)
+    subjects = SubjectRefSerializer(many=True, read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    case = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = ["id", "source_kind", "status", "title", "agency", "received_at", "deadline", "overdue",
+                  "subjects", "case"]
+
+
+class LeadDetailSerializer(LeadSerializer):
+    documents = DocumentRefSerializer(many=True, read_only=True)
+    amount_estimate = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta(LeadSerializer.Meta):
+        fields = LeadSerializer.Meta.fields + ["description", "amount_estimate", "decision_reason",
+                                               "decided_at", "documents"]
+
+
+class LeadCreateSerializer(serializers.Serializer):
+    source_kind = serializers.ChoiceField(choices=Lead.SourceKind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20000)
+    subjects = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=50)
+    received_at = serializers.DateTimeField(required=False)
+    amount_estimate = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
+
+
+class TriageSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["dismiss", "merge", "open"])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    case = serializers.IntegerField(required=False)
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(source="is_overdue")
+    step_display = serializers.CharField(source="get_step_display")
+
+    class Meta:
+        model = Deadline
+        fields = ["step", "step_display", "due", "overdue", "basis", "closed_on"]
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    subject = SubjectRefSerializer()
+    item = serializers.CharField(source="item.name")
+    item_number = serializers.IntegerField(source="item.number")
+
+    class Meta:
+        model = Violation
+        fields = ["id", "subject", "item", "item_number", "period_from", "period_to", "amount", "fund_loss",
+                  "patient_money"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code", read_only=True)
+    subjects = SubjectRefSerializer(many=True, read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "status", "title", "agency", "opened_at", "subjects", "overdue"]
+
+    def get_overdue(self, case) -> bool:
+        today = timezone.localdate()
+        return any(d.closed_on is None and d.due < today for d in case.deadlines.all())
+
+
+class CaseDetailSerializer(CaseSerializer):
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    violations = ViolationSerializer(many=True, read_only=True)
+    documents = DocumentRefSerializer(many=True, read_only=True)
+    tracks = serializers.SlugRelatedField(many=True, read_only=True, slug_field="kind")
+    leads = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = CaseSerializer.Meta.fields + ["summary", "status_reason", "tracks", "leads", "deadlines",
+                                               "violations", "documents"]

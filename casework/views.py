@@ -1,0 +1,126 @@
+"""Lead and case pages for staff."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework import selectors, services
+from casework.access import access_case_by_id, access_lead_by_id
+from casework.errors import DomainError
+from casework.forms import CaseFilterForm, LeadFilterForm, LeadRegisterForm, WithdrawForm
+from casework.webutils import add_domain_errors, flash_domain_error, paginate
+from workflows.triage import pending_triage_task, triage_start
+
+
+@login_required
+def lead_list(request):
+    form = LeadFilterForm(request.GET or None)
+    leads = selectors.lead_list(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            leads = leads.filter(status=data["status"])
+        if data["source_kind"]:
+            leads = leads.filter(source_kind=data["source_kind"])
+        if data["q"]:
+            leads = leads.filter(Q(title__contains=data["q"]) | Q(subjects__code=data["q"])).distinct()
+        if data["overdue"]:
+            leads = leads.overdue()
+    return render(request, "casework/lead_list.html", {"form": form, "page": paginate(request, leads)})
+
+
+@login_required
+def lead_detail(request, pk):
+    lead = selectors.lead_detail(access_lead_by_id(request.user, pk))
+    task = pending_triage_task(lead) if request.user.has_perm("casework.triage_lead", lead) else None
+    return render(request, "casework/lead_detail.html", {"lead": lead, "triage_task": task})
+
+
+@login_required
+def lead_register(request):
+    user = request.user
+    if user.agency is None or not user.has_perm("casework.add_lead"):
+        raise PermissionDenied
+    subjects = selectors.subjects_for(user=user).order_by("kind", "name")
+    form = LeadRegisterForm(request.POST or None, subjects=subjects)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lead = triage_start(
+                agency=user.agency, source_kind=data["source_kind"], title=data["title"],
+                description=data["description"], subjects=list(data["subjects"]),
+                received_at=data["received_at"], amount_estimate=data["amount_estimate"], by=user,
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Lead registered; it is waiting for triage."))
+            return redirect("lead-detail", pk=lead.pk)
+    return render(request, "casework/lead_form.html", {"form": form})
+
+
+@login_required
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    cases = selectors.case_list(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["q"]:
+            cases = cases.filter(
+                Q(number__contains=data["q"]) | Q(title__contains=data["q"]) | Q(subjects__code=data["q"])
+            ).distinct()
+        if data["overdue"]:
+            cases = cases.overdue()
+    return render(request, "casework/case_list.html", {"form": form, "page": paginate(request, cases)})
+
+
+@login_required
+def case_detail(request, pk):
+    case = access_case_by_id(request.user, pk)
+    context = {
+        "case": case,
+        "subjects": case.subjects.all(),
+        "leads": case.leads.all(),
+        "deadlines": case.deadlines.all(),
+        "violations": case.violations.select_related("subject", "item"),
+        "documents": case.documents.defer("pdf", "context").select_related("supersedes"),
+        "can_decide": request.user.has_perm("casework.decide_case", case),
+        "withdraw_form": WithdrawForm(),
+    }
+    return render(request, "casework/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_start_investigation(request, pk):
+    case = access_case_by_id(request.user, pk, perm="casework.decide_case")
+    try:
+        services.case_start_investigation(case=case, by=request.user)
+    except DomainError as error:
+        flash_domain_error(request, error)
+    else:
+        messages.success(request, _("The case is now under investigation."))
+    return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_withdraw(request, pk):
+    case = access_case_by_id(request.user, pk, perm="casework.decide_case")
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for withdrawing the case."))
+        return redirect("case-detail", pk=case.pk)
+    try:
+        services.case_withdraw(case=case, by=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        flash_domain_error(request, error)
+    else:
+        messages.success(request, _("The case has been withdrawn."))
+    return redirect("case-detail", pk=case.pk)

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from casework import views as casework_views
+from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
+from config import views as config_views
+from documents import views as document_views
+from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
+from organisation.api import ObtainToken, healthz
+from workflows import views as workflow_views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("leads", LeadViewSet, basename="lead")
+router.register("cases", CaseViewSet, basename="case")
+router.register("subjects", SubjectViewSet, basename="subject")
+
+api_v1 = [
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("documents/verify/", DocumentVerify.as_view(), name="api-document-verify"),
+    path("documents/<int:pk>/", DocumentDetail.as_view(), name="api-document-detail"),
+    path("documents/<int:pk>/pdf/", DocumentPdf.as_view(), name="api-document-pdf"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", config_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tasks/", workflow_views.task_list, name="task-list"),
+    path("tasks/<int:task_id>/", workflow_views.TriageTaskView.as_view(), name="triage-task"),
+    path("leads/", casework_views.lead_list, name="lead-list"),
+    path("leads/new/", casework_views.lead_register, name="lead-register"),
+    path("leads/<int:pk>/", casework_views.lead_detail, name="lead-detail"),
+    path("cases/", casework_views.case_list, name="case-list"),
+    path("cases/<int:pk>/", casework_views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/start-investigation/", casework_views.case_start_investigation,
+         name="case-start-investigation"),
+    path("cases/<int:pk>/withdraw/", casework_views.case_withdraw, name="case-withdraw"),
+    path("documents/<int:pk>/pdf/", document_views.document_pdf, name="document-pdf"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = config_views.api_not_found
+handler500 = config_views.server_error

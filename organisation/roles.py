@@ -1,0 +1,59 @@
+"""Roles (domain.md §1) and the object permissions each role holds on its agency's records.
+
+A role is a Django group per agency (`<agency code>:<role>`); guardian grants object
+permissions to those groups when a record is created, so membership changes take effect at once.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Intake clerk")
+    INVESTIGATOR = "investigator", _("Investigator")
+    SECTION_HEAD = "section_head", _("Section head")
+    LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
+    DIRECTOR = "director", _("Agency head")
+    AGREEMENT_MANAGER = "agreement_manager", _("Agreement manager")
+    LIAISON = "liaison", _("Partner liaison")
+    REWARD_HANDLER = "reward_handler", _("Reward handler")
+    FINANCE = "finance", _("Finance officer")
+    RECOVERY_OFFICER = "recovery_officer", _("Asset-recovery officer")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+    SCREENING_SERVICE = "screening_service", _("Screening service account")
+
+
+# Object permissions granted on a record to the owning agency's role groups.
+OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "casework.lead": {
+        Role.CLERK: ("view_lead", "change_lead"),
+        Role.INVESTIGATOR: ("view_lead",),
+        Role.SECTION_HEAD: ("view_lead", "change_lead", "triage_lead"),
+        Role.LEGAL_REVIEWER: ("view_lead",),
+        Role.DIRECTOR: ("view_lead", "triage_lead"),
+        Role.REWARD_HANDLER: ("view_lead",),
+    },
+    "casework.case": {
+        Role.CLERK: ("view_case",),
+        Role.INVESTIGATOR: ("view_case", "change_case"),
+        Role.SECTION_HEAD: ("view_case", "change_case", "decide_case"),
+        Role.LEGAL_REVIEWER: ("view_case",),
+        Role.DIRECTOR: ("view_case", "change_case", "decide_case"),
+        Role.REWARD_HANDLER: ("view_case",),
+        Role.RECOVERY_OFFICER: ("view_case",),
+    },
+}
+
+# Auditors of the record's region and of every superior region read, never act.
+AUDITOR_OBJECT_PERMS: dict[str, tuple[str, ...]] = {
+    "casework.lead": ("view_lead",),
+    "casework.case": ("view_case",),
+}
+
+# Model-level permissions a role holds in its own agency (creating records, reference data).
+ROLE_GLOBAL_PERMS: dict[str, tuple[str, ...]] = {
+    Role.CLERK: ("casework.add_lead",),
+    Role.SECTION_HEAD: ("casework.add_lead",),
+    Role.DIRECTOR: ("casework.add_lead",),
+    Role.INVESTIGATOR: ("casework.add_lead",),
+}

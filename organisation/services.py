@@ -1,0 +1,99 @@
+"""Role groups, object-permission grants and gapless numbering."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+from guardian.utils import get_group_obj_perms_model
+
+from organisation.models import Agency, NumberSequence, Region, RoleGroup, User
+from organisation.roles import AUDITOR_OBJECT_PERMS, OWNER_OBJECT_PERMS, ROLE_GLOBAL_PERMS, Role
+
+
+def role_group_ensure(*, agency: Agency, role: str) -> RoleGroup:
+    """Return the agency's group for role, creating it with the role's model permissions."""
+    existing = RoleGroup.objects.filter(agency=agency, role=role).select_related("group").first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        group, _ = Group.objects.get_or_create(name=f"{agency.code}:{role}")
+        role_group, _ = RoleGroup.objects.get_or_create(agency=agency, role=role, defaults={"group": group})
+        perms = [_permission(label) for label in ROLE_GLOBAL_PERMS.get(role, ())]
+        group.permissions.add(*perms)
+    return role_group
+
+
+def user_set_roles(*, user: User, roles: Iterable[str]) -> None:
+    """Make user a member of exactly these role groups of their agency."""
+    wanted = {role_group_ensure(agency=user.agency, role=role).group for role in roles}
+    current = set(user.groups.filter(role_group__isnull=False))
+    user.groups.remove(*(current - wanted))
+    user.groups.add(*(wanted - current))
+    user.__dict__.pop("roles", None)
+
+
+def grant_owner_access(objs: Iterable[models.Model]) -> None:
+    """Grant the owning agency's role groups, and auditors above, their permissions on objs.
+
+    Each obj has an `agency`; objs may be of one model only. Idempotent.
+    """
+    objs = list(objs)
+    if not objs:
+        return
+    label = objs[0]._meta.label_lower
+    perm_ids = {codename: pk for codename, pk in _permissions_of(objs[0]._meta.app_label)}
+    owner_perms = OWNER_OBJECT_PERMS[label]
+    model = get_group_obj_perms_model(objs[0])
+    rows, groups_for_agency = [], {}
+    for obj in objs:
+        if obj.agency_id not in groups_for_agency:
+            groups_for_agency[obj.agency_id] = _grantee_groups(obj.agency, owner_perms, label)
+        for group_id, codenames in groups_for_agency[obj.agency_id]:
+            rows.extend(
+                model(group_id=group_id, permission_id=perm_ids[codename], content_object=obj)
+                for codename in codenames
+            )
+    model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+
+def _grantee_groups(agency: Agency, owner_perms: dict, label: str) -> list[tuple[int, tuple[str, ...]]]:
+    regions = [region.pk for region in agency.region.ancestors_and_self()]
+    grants = []
+    for role_group in RoleGroup.objects.filter(
+        models.Q(agency=agency, role__in=list(owner_perms))
+        | models.Q(role=Role.AUDITOR, agency__region__in=regions)
+    ):
+        if role_group.role == Role.AUDITOR:
+            grants.append((role_group.group_id, AUDITOR_OBJECT_PERMS[label]))
+        else:
+            grants.append((role_group.group_id, owner_perms[role_group.role]))
+    return grants
+
+
+def _permissions_of(app_label: str):
+    return Permission.objects.filter(content_type__app_label=app_label).values_list("codename", "pk")
+
+
+def _permission(label: str) -> Permission:
+    app_label, codename = label.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def number_allocate(*, agency: Agency, series: str, year: int) -> int:
+    """Return the next number of a series; gapless and unique under concurrent callers.
+
+    Locks the sequence row until the caller's transaction ends, so a rollback returns
+    the number; call inside the transaction that stores the numbered record.
+    """
+    assert transaction.get_connection().in_atomic_block, "allocate numbers inside the storing transaction"
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(agency=agency, series=series, year=year)], ignore_conflicts=True
+    )
+    sequence = NumberSequence.objects.select_for_update().get(agency=agency, series=series, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
