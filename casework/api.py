@@ -11,7 +11,7 @@ from casework import selectors
 from casework.access import access_case_by_id, access_lead_by_id
 from casework.errors import InvalidInput
 from casework.filters import CaseFilter, LeadFilter
-from casework.models import Case, Deadline, Subject, Violation
+from casework.models import Case, Deadline, Violation
 from casework.serializers import (
     CaseDetailSerializer,
     CaseSerializer,
@@ -25,8 +25,7 @@ from documents.models import Document
 from workflows.triage import triage_decide, triage_start
 
 
-class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  viewsets.GenericViewSet):
+class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     filterset_class = LeadFilter
     serializer_class = LeadSerializer
 
@@ -58,9 +57,14 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if len(subjects) != len(set(data["subjects"])):
             raise InvalidInput(errors={"subjects": ["未知的检查对象，或不属于本统筹区。"]})
         lead = triage_start(
-            agency=user.agency, source_kind=data["source_kind"], title=data["title"],
-            description=data["description"], subjects=subjects, received_at=data.get("received_at"),
-            amount_estimate=data.get("amount_estimate"), by=user,
+            agency=user.agency,
+            source_kind=data["source_kind"],
+            title=data["title"],
+            description=data["description"],
+            subjects=subjects,
+            received_at=data.get("received_at"),
+            amount_estimate=data.get("amount_estimate"),
+            by=user,
         )
         return Response(LeadDetailSerializer(selectors.lead_detail(lead)).data, status=status.HTTP_201_CREATED)
 
@@ -77,8 +81,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             case = Case.objects.visible_to(request.user).filter(pk=data["case"]).first()
             if case is None:
                 raise InvalidInput(errors={"case": ["未找到该案件。"]})
-        lead = triage_decide(lead=lead, by=request.user, decision=data["decision"], reason=data["reason"],
-                             case=case)
+        lead = triage_decide(lead=lead, by=request.user, decision=data["decision"], reason=data["reason"], case=case)
         return Response(LeadDetailSerializer(selectors.lead_detail(lead)).data)
 
 
@@ -95,7 +98,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             Case.objects.filter(pk=case.pk)
             .select_related("agency")
             .prefetch_related(
-                "subjects", "tracks", "leads",
+                "subjects",
+                "tracks",
+                "leads",
                 Prefetch("deadlines", queryset=Deadline.objects.order_by("due")),
                 Prefetch("violations", queryset=Violation.objects.select_related("subject", "item")),
                 Prefetch("documents", queryset=Document.objects.defer("pdf", "context")),

@@ -26,11 +26,15 @@ class LeadRegisterForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     subjects = forms.ModelMultipleChoiceField(
-        label=_("Subjects"), queryset=Subject.objects.none(),
-        help_text=_("Hold Ctrl to choose several."), widget=forms.SelectMultiple(attrs={"size": 8}),
+        label=_("Subjects"),
+        queryset=Subject.objects.none(),
+        help_text=_("Hold Ctrl to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     received_at = forms.DateTimeField(
-        label=_("Received at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("Received at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty for now."),
     )
     amount_estimate = forms.DecimalField(
@@ -44,12 +48,19 @@ class LeadRegisterForm(forms.Form):
 
 class TriageForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
-        choices=[("open", _("Open a case")), ("merge", _("Merge into an open case")),
-                 ("dismiss", _("Do not open a case"))],
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("open", _("Open a case")),
+            ("merge", _("Merge into an open case")),
+            ("dismiss", _("Do not open a case")),
+        ],
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
         help_text=_("Required when not opening a case; printed on the notice."),
     )
     case = forms.ModelChoiceField(label=_("Case to merge into"), required=False, queryset=None)

@@ -16,8 +16,20 @@ class SubjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Subject
-        fields = ["id", "kind", "code", "name", "region", "status", "level", "ownership", "category",
-                  "id_number_masked", "profession", "institution"]
+        fields = [
+            "id",
+            "kind",
+            "code",
+            "name",
+            "region",
+            "status",
+            "level",
+            "ownership",
+            "category",
+            "id_number_masked",
+            "profession",
+            "institution",
+        ]
 
 
 class DocumentRefSerializer(serializers.ModelSerializer):
@@ -34,8 +46,18 @@ class LeadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Lead
-        fields = ["id", "source_kind", "status", "title", "agency", "received_at", "deadline", "overdue",
-                  "subjects", "case"]
+        fields = [
+            "id",
+            "source_kind",
+            "status",
+            "title",
+            "agency",
+            "received_at",
+            "deadline",
+            "overdue",
+            "subjects",
+            "case",
+        ]
 
 
 class LeadDetailSerializer(LeadSerializer):
@@ -43,8 +65,13 @@ class LeadDetailSerializer(LeadSerializer):
     amount_estimate = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta(LeadSerializer.Meta):
-        fields = LeadSerializer.Meta.fields + ["description", "amount_estimate", "decision_reason",
-                                               "decided_at", "documents"]
+        fields = LeadSerializer.Meta.fields + [
+            "description",
+            "amount_estimate",
+            "decision_reason",
+            "decided_at",
+            "documents",
+        ]
 
 
 class LeadCreateSerializer(serializers.Serializer):
@@ -78,8 +105,17 @@ class ViolationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Violation
-        fields = ["id", "subject", "item", "item_number", "period_from", "period_to", "amount", "fund_loss",
-                  "patient_money"]
+        fields = [
+            "id",
+            "subject",
+            "item",
+            "item_number",
+            "period_from",
+            "period_to",
+            "amount",
+            "fund_loss",
+            "patient_money",
+        ]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -104,5 +140,12 @@ class CaseDetailSerializer(CaseSerializer):
     leads = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + ["summary", "status_reason", "tracks", "leads", "deadlines",
-                                               "violations", "documents"]
+        fields = CaseSerializer.Meta.fields + [
+            "summary",
+            "status_reason",
+            "tracks",
+            "leads",
+            "deadlines",
+            "violations",
+            "documents",
+        ]

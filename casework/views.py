@@ -51,9 +51,14 @@ def lead_register(request):
         data = form.cleaned_data
         try:
             lead = triage_start(
-                agency=user.agency, source_kind=data["source_kind"], title=data["title"],
-                description=data["description"], subjects=list(data["subjects"]),
-                received_at=data["received_at"], amount_estimate=data["amount_estimate"], by=user,
+                agency=user.agency,
+                source_kind=data["source_kind"],
+                title=data["title"],
+                description=data["description"],
+                subjects=list(data["subjects"]),
+                received_at=data["received_at"],
+                amount_estimate=data["amount_estimate"],
+                by=user,
             )
         except DomainError as error:
             add_domain_errors(form, error)

@@ -47,6 +47,7 @@ def exception_handler(exc, context):
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(exc, exceptions.APIException):
-        response.data = {"detail": str(exc.detail) if not isinstance(exc.detail, dict | list) else
-                         "；".join(_messages(exc.detail))}
+        response.data = {
+            "detail": str(exc.detail) if not isinstance(exc.detail, dict | list) else "；".join(_messages(exc.detail))
+        }
     return response

@@ -40,21 +40,37 @@ class Document(models.Model):
     sequence = models.PositiveIntegerField(_("sequence"))
     title = models.CharField(_("title"), max_length=100)
     case = models.ForeignKey(
-        "casework.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
+        "casework.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="documents",
     )
     lead = models.ForeignKey(
-        "casework.Lead", verbose_name=_("lead"), null=True, blank=True, on_delete=models.PROTECT,
+        "casework.Lead",
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="documents",
     )
     context = models.JSONField(_("content"), default=dict)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("supersedes"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="superseded_by",
     )
     pdf = models.BinaryField(_("PDF"), null=True, editable=False)

@@ -36,8 +36,9 @@ def document_issue(
         document = Document.objects.create(
             agency=agency,
             kind=kind.code,
-            number=format_number(prefix=agency.number_prefix, abbreviation=kind.abbreviation, year=year,
-                                 sequence=sequence),
+            number=format_number(
+                prefix=agency.number_prefix, abbreviation=kind.abbreviation, year=year, sequence=sequence
+            ),
             year=year,
             sequence=sequence,
             title=kind.title,

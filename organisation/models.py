@@ -18,7 +18,11 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -132,3 +136,6 @@ class NumberSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "series", "year"], name="one_sequence_per_series_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}:{self.series}:{self.year}={self.last}"

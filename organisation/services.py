@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from guardian.utils import get_group_obj_perms_model
@@ -20,7 +21,29 @@ def role_group_ensure(*, agency: Agency, role: str) -> RoleGroup:
         role_group, _ = RoleGroup.objects.get_or_create(agency=agency, role=role, defaults={"group": group})
         perms = [_permission(label) for label in ROLE_GLOBAL_PERMS.get(role, ())]
         group.permissions.add(*perms)
+        _grant_existing_records(role_group)
     return role_group
+
+
+def _grant_existing_records(role_group: RoleGroup) -> None:
+    """Give a newly created role group its permissions on the records that already exist."""
+    regions = role_group.agency.region.descendant_ids() if role_group.role == Role.AUDITOR else None
+    for label, owner_perms in OWNER_OBJECT_PERMS.items():
+        model = apps.get_model(label)
+        if regions is not None:
+            codenames, records = AUDITOR_OBJECT_PERMS[label], model.objects.filter(agency__region__in=regions)
+        else:
+            codenames, records = owner_perms.get(role_group.role, ()), model.objects.filter(agency=role_group.agency)
+        if not codenames:
+            continue
+        perm_ids = dict(_permissions_of(model._meta.app_label))
+        perm_model = get_group_obj_perms_model(model)
+        rows = (
+            perm_model(group_id=role_group.group_id, permission_id=perm_ids[codename], content_object_id=pk)
+            for pk in records.values_list("pk", flat=True).iterator()
+            for codename in codenames
+        )
+        perm_model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
 def user_set_roles(*, user: User, roles: Iterable[str]) -> None:
@@ -50,8 +73,7 @@ def grant_owner_access(objs: Iterable[models.Model]) -> None:
             groups_for_agency[obj.agency_id] = _grantee_groups(obj.agency, owner_perms, label)
         for group_id, codenames in groups_for_agency[obj.agency_id]:
             rows.extend(
-                model(group_id=group_id, permission_id=perm_ids[codename], content_object=obj)
-                for codename in codenames
+                model(group_id=group_id, permission_id=perm_ids[codename], content_object=obj) for codename in codenames
             )
     model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
@@ -60,8 +82,7 @@ def _grantee_groups(agency: Agency, owner_perms: dict, label: str) -> list[tuple
     regions = [region.pk for region in agency.region.ancestors_and_self()]
     grants = []
     for role_group in RoleGroup.objects.filter(
-        models.Q(agency=agency, role__in=list(owner_perms))
-        | models.Q(role=Role.AUDITOR, agency__region__in=regions)
+        models.Q(agency=agency, role__in=list(owner_perms)) | models.Q(role=Role.AUDITOR, agency__region__in=regions)
     ):
         if role_group.role == Role.AUDITOR:
             grants.append((role_group.group_id, AUDITOR_OBJECT_PERMS[label]))
@@ -86,9 +107,7 @@ def number_allocate(*, agency: Agency, series: str, year: int) -> int:
     the number; call inside the transaction that stores the numbered record.
     """
     assert transaction.get_connection().in_atomic_block, "allocate numbers inside the storing transaction"
-    NumberSequence.objects.bulk_create(
-        [NumberSequence(agency=agency, series=series, year=year)], ignore_conflicts=True
-    )
+    NumberSequence.objects.bulk_create([NumberSequence(agency=agency, series=series, year=year)], ignore_conflicts=True)
     sequence = NumberSequence.objects.select_for_update().get(agency=agency, series=series, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])

@@ -22,4 +22,3 @@ def access_triage_task_by_id(user: User, task_id) -> Task:
 
 def task_lead_id(task: Task) -> int:
     return task.process.triageprocess.lead_id
-

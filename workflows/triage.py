@@ -38,9 +38,7 @@ class TriageFlow(flow.Flow):
 
     start = flow.StartHandle(this.register_lead).Next(this.triage)
     triage = (
-        flow.View(_triage_view)
-        .Permission("casework.triage_lead", obj=lambda process: process.lead)
-        .Next(this.route)
+        flow.View(_triage_view).Permission("casework.triage_lead", obj=lambda process: process.lead).Next(this.route)
     )
     route = (
         flow.Switch()
@@ -79,8 +77,9 @@ def triage_start(**fields) -> Lead:
 
 def pending_triage_task(lead: Lead) -> Task | None:
     return (
-        Task.objects.filter(process__triageprocess__lead=lead, flow_task=TriageFlow.triage,
-                            status__in=OPEN_TASK_STATUSES)
+        Task.objects.filter(
+            process__triageprocess__lead=lead, flow_task=TriageFlow.triage, status__in=OPEN_TASK_STATUSES
+        )
         .order_by("pk")
         .first()
     )

@@ -39,8 +39,7 @@ class TriageTaskView(View):
 
     def render(self, request, form):
         done = self.task.status not in OPEN_TASK_STATUSES
-        return render(request, self.template_name, {"task": self.task, "lead": self.lead, "form": form,
-                                                    "done": done})
+        return render(request, self.template_name, {"task": self.task, "lead": self.lead, "form": form, "done": done})
 
     def get(self, request, task_id):
         self.setup_task(request, task_id)
@@ -52,8 +51,9 @@ class TriageTaskView(View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                lead = triage_decide(lead=self.lead, by=request.user, decision=data["decision"],
-                                     reason=data["reason"], case=data["case"])
+                lead = triage_decide(
+                    lead=self.lead, by=request.user, decision=data["decision"], reason=data["reason"], case=data["case"]
+                )
             except AlreadyDecided as error:
                 messages.error(request, str(error.message))
                 return redirect("lead-detail", pk=self.lead.pk)
@@ -61,8 +61,7 @@ class TriageTaskView(View):
                 add_domain_errors(form, error)
             else:
                 messages.success(request, _decision_message(lead))
-                return redirect("case-detail", pk=lead.case_id) if lead.case_id else redirect(
-                    "lead-detail", pk=lead.pk)
+                return redirect("case-detail", pk=lead.case_id) if lead.case_id else redirect("lead-detail", pk=lead.pk)
         return self.render(request, form)
 
 

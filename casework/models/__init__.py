@@ -1,5 +1,11 @@
 from casework.models.calendar import CalendarDay, HolidayCalendar
-from casework.models.cases import Case, CaseGroupObjectPermission, CaseTrack, CaseUserObjectPermission, Deadline
+from casework.models.cases import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseTrack,
+    CaseUserObjectPermission,
+    Deadline,
+)
 from casework.models.leads import Lead, LeadGroupObjectPermission, LeadUserObjectPermission
 from casework.models.subjects import Subject
 from casework.models.taxonomy import ViolationItem

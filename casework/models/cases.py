@@ -61,8 +61,12 @@ class Case(PipelineMixin, models.Model):
     subjects = models.ManyToManyField("casework.Subject", verbose_name=_("subjects"), related_name="cases")
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
 
@@ -108,6 +112,9 @@ class CaseTrack(models.Model):
         verbose_name = _("case track")
         verbose_name_plural = _("case tracks")
 
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
 
 class DeadlineQuerySet(models.QuerySet):
     def open(self):
@@ -132,6 +139,9 @@ class Deadline(models.Model):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
 
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.due}"
+
     @property
     def is_overdue(self) -> bool:
         return self.closed_on is None and self.due < timezone.localdate()
@@ -140,6 +150,7 @@ class Deadline(models.Model):
         from casework.rules import DEADLINE_STEPS
 
         return str(DEADLINE_STEPS.get(self.step, self.step))
+
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -57,8 +57,13 @@ class Subject(models.Model):
     # Practitioners.
     profession = models.CharField(_("profession"), max_length=16, choices=Profession.choices, blank=True)
     institution = models.ForeignKey(
-        "self", verbose_name=_("institution"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="practitioners", limit_choices_to={"kind__in": ["institution", "pharmacy"]},
+        "self",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practitioners",
+        limit_choices_to={"kind__in": ["institution", "pharmacy"]},
     )
 
     objects = SubjectQuerySet.as_manager()

@@ -19,3 +19,6 @@ class Violation(models.Model):
         ordering = ["id"]
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.amount}"
