@@ -1,0 +1,94 @@
+"""Races against the real database (PostgreSQL): exactly one triage wins; numbers stay gapless."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from casework.errors import AlreadyDecided
+from casework.models import Case, Lead
+from documents.kinds import NON_OPENING_NOTICE
+from documents.models import Document
+from tests.factories import on_postgres
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres(db):
+    if not on_postgres():
+        pytest.skip("row-lock races need PostgreSQL (make test-pg)")
+
+
+def run_together(functions):
+    """Start all functions at once on their own connections; return results or exceptions."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def worker(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as exc:  # noqa: BLE001 — the test inspects what each racer got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_two_heads_triaging_one_lead_one_wins(lead, alice, alice2, monkeypatch):
+    from documents import services as document_services
+    from workflows.triage import triage_decide
+
+    monkeypatch.setattr(document_services, "document_render", lambda document: document)
+    results = run_together(
+        [
+            lambda: triage_decide(lead=lead, by=alice, decision="open"),
+            lambda: triage_decide(lead=lead, by=alice2, decision="dismiss", reason="查无实据"),
+        ]
+    )
+    winners = [r for r in results if isinstance(r, Lead)]
+    losers = [r for r in results if isinstance(r, AlreadyDecided)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    lead.refresh_from_db()
+    assert lead.status == winners[0].status
+    # Nothing half-written by the loser: one decision's records only.
+    assert Case.objects.count() == (1 if lead.status == Lead.Status.OPENED else 0)
+    assert Document.objects.count() == 1
+
+
+def test_two_heads_over_the_api_get_200_and_409(lead, alice, alice2, api_as, monkeypatch):
+    from documents import services as document_services
+
+    monkeypatch.setattr(document_services, "document_render", lambda document: document)
+    url = f"/api/v1/leads/{lead.pk}/triage/"
+    clients = [api_as(alice), api_as(alice2)]
+    results = run_together(
+        [lambda c=client: c.post(url, {"decision": "open"}, format="json").status_code for client in clients]
+    )
+    assert sorted(results) == [200, 409]
+    assert Case.objects.count() == 1
+
+
+def test_fifty_documents_issued_at_once_get_fifty_consecutive_numbers(lyg_bureau, alice, monkeypatch):
+    from django.db import transaction
+
+    from documents import services as document_services
+
+    monkeypatch.setattr(document_services, "document_render", lambda document: document)
+
+    def issue():
+        with transaction.atomic():
+            return document_services.document_issue(
+                kind=NON_OPENING_NOTICE, agency=lyg_bureau, by=alice, context={}
+            ).sequence
+
+    results = run_together([issue] * 50)
+    assert sorted(results) == list(range(1, 51)), results
+    assert Document.objects.values("number").distinct().count() == 50
