@@ -28,15 +28,18 @@ class ObtainToken(APIView):
     authentication_classes = []
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
-                                                   "password": serializers.CharField()}),
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request):
         key = _failure_key(request)
         if cache.get(key, 0) >= MAX_FAILURES:
-            return Response({"detail": _("Too many failed sign-ins; try again in 15 minutes.")},
-                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {"detail": _("Too many failed sign-ins; try again in 15 minutes.")},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             cache.add(key, 0, FAILURE_WINDOW_SECONDS)
