@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/withdraw/", casework_views.case_withdraw, name="case-withdraw"),
     path("documents/<int:pk>/pdf/", document_views.document_pdf, name="document-pdf"),
-    path("api/v1/", include(api_v1)),
+    path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
