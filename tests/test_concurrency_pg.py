@@ -92,3 +92,14 @@ def test_fifty_documents_issued_at_once_get_fifty_consecutive_numbers(lyg_bureau
     results = run_together([issue] * 50)
     assert sorted(results) == list(range(1, 51)), results
     assert Document.objects.values("number").distinct().count() == 50
+
+
+def test_cases_opened_at_once_get_consecutive_numbers(make_lead, alice, monkeypatch):
+    from documents import services as document_services
+    from workflows.triage import triage_decide
+
+    monkeypatch.setattr(document_services, "document_render", lambda document: document)
+    leads = [make_lead(title=f"线索{i}") for i in range(10)]
+    results = run_together([lambda lead=lead: triage_decide(lead=lead, by=alice, decision="open") for lead in leads])
+    assert all(isinstance(r, Lead) for r in results), results
+    assert sorted(Case.objects.values_list("sequence", flat=True)) == list(range(1, 11))
