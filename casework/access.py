@@ -9,7 +9,7 @@ from organisation.models import User
 
 def access_lead_by_id(user: User, lead_id, *, perm: str = "casework.view_lead") -> Lead:
     """Return the lead if the user may see it and holds perm on it."""
-    lead = Lead.objects.visible_to(user).filter(pk=_int_or_404(lead_id)).select_related("agency").first()
+    lead = Lead.objects.visible_to(user).filter(pk=parse_id(lead_id)).select_related("agency").first()
     if lead is None:
         raise Http404
     if perm != "casework.view_lead" and not user.has_perm(perm, lead):
@@ -19,7 +19,7 @@ def access_lead_by_id(user: User, lead_id, *, perm: str = "casework.view_lead") 
 
 def access_case_by_id(user: User, case_id, *, perm: str = "casework.view_case") -> Case:
     """Return the case if the user may see it and holds perm on it."""
-    case = Case.objects.visible_to(user).filter(pk=_int_or_404(case_id)).select_related("agency").first()
+    case = Case.objects.visible_to(user).filter(pk=parse_id(case_id)).select_related("agency").first()
     if case is None:
         raise Http404
     if perm != "casework.view_case" and not user.has_perm(perm, case):
@@ -27,8 +27,15 @@ def access_case_by_id(user: User, case_id, *, perm: str = "casework.view_case") 
     return case
 
 
-def _int_or_404(value) -> int:
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int:
+    """An id from a URL or request body; anything that cannot be a row id is a 404."""
     try:
-        return int(value)
+        number = int(str(value).strip())
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < number <= MAX_ID:
+        raise Http404
+    return number

@@ -1,6 +1,7 @@
 """Leads, cases and subjects over the integration API (shared/api.md "Leads and cases")."""
 
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from casework import selectors
-from casework.access import access_case_by_id, access_lead_by_id
+from casework.access import access_case_by_id, access_lead_by_id, parse_id
 from casework.errors import InvalidInput
 from casework.filters import CaseFilter, LeadFilter
 from casework.models import Case, Deadline, Violation
@@ -124,9 +125,7 @@ class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset.order_by("kind", "code")
 
     def get_object(self):
-        subject = self.get_queryset().filter(pk=self.kwargs["pk"]).first() if self.kwargs["pk"].isdigit() else None
+        subject = self.get_queryset().filter(pk=parse_id(self.kwargs["pk"])).first()
         if subject is None:
-            from django.http import Http404
-
             raise Http404
         return subject

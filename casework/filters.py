@@ -8,7 +8,7 @@ from casework.models import Case, CaseTrack, Lead
 def _subject_filter(queryset, name, value):
     value = (value or "").strip()
     match = Q(subjects__code=value)
-    if value.isdigit():
+    if value.isdigit() and len(value) < 19:
         match |= Q(subjects__pk=int(value))
     return queryset.filter(pk__in=queryset.model.objects.filter(match).values("pk"))
 

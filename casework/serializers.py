@@ -1,6 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from casework.access import MAX_ID
 from casework.models import Case, Deadline, Lead, Subject, Violation
 from documents.models import Document
 
@@ -78,7 +79,9 @@ class LeadCreateSerializer(serializers.Serializer):
     source_kind = serializers.ChoiceField(choices=Lead.SourceKind.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
-    subjects = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=50)
+    subjects = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=50
+    )
     received_at = serializers.DateTimeField(required=False)
     amount_estimate = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
 
@@ -86,7 +89,7 @@ class LeadCreateSerializer(serializers.Serializer):
 class TriageSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["dismiss", "merge", "open"])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    case = serializers.IntegerField(required=False)
+    case = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -23,6 +23,8 @@ from organisation.models import Agency, User
 from organisation.services import grant_owner_access, number_allocate
 
 CASE_NUMBER_ABBREVIATION = "立"
+# Fund supervision under these rules starts with the 2018 bureau; earlier dates are typing errors.
+EARLIEST_RECEIPT_YEAR = 2000
 
 
 def lead_register(
@@ -51,6 +53,8 @@ def lead_register(
     received_at = received_at or timezone.now()
     if received_at > timezone.now():
         errors["received_at"] = [_("The date of receipt cannot be in the future.")]
+    elif received_at.year < EARLIEST_RECEIPT_YEAR:
+        errors["received_at"] = [_("The date of receipt is too far in the past.")]
     if errors:
         raise InvalidInput(errors=errors)
     with transaction.atomic(), acting(by):

@@ -19,7 +19,8 @@ FAILURE_WINDOW_SECONDS = 15 * 60
 
 
 def _failure_key(request) -> str:
-    username = str(request.data.get("username", ""))[:150].lower()
+    data = request.data if hasattr(request.data, "get") else {}
+    username = str(data.get("username", ""))[:150].lower()
     return f"login-failures:{request.META.get('REMOTE_ADDR', '')}:{username}"
 
 
@@ -40,7 +41,8 @@ class ObtainToken(APIView):
                 {"detail": _("Too many failed sign-ins; try again in 15 minutes.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        data = request.data if hasattr(request.data, "get") else {}
+        serializer = AuthTokenSerializer(data=data, context={"request": request})
         if not serializer.is_valid():
             cache.add(key, 0, FAILURE_WINDOW_SECONDS)
             cache.incr(key)

@@ -133,8 +133,13 @@ class TestRegister:
     def test_clerk_registers_a_lead(self, api_as, clerk, subject):
         response = api_as(clerk).post(
             "/api/v1/leads/",
-            {"source_kind": "superior", "title": "省局交办线索", "description": "省局转来的举报材料。",
-             "subjects": [subject.pk], "amount_estimate": "12345.60"},
+            {
+                "source_kind": "superior",
+                "title": "省局交办线索",
+                "description": "省局转来的举报材料。",
+                "subjects": [subject.pk],
+                "amount_estimate": "12345.60",
+            },
             format="json",
         )
         assert response.status_code == 201, response.json()
@@ -163,3 +168,43 @@ class TestRegister:
         body = {"source_kind": "report", "title": "t", "description": "d", "subjects": [subject.pk]}
         assert api_as(police).post("/api/v1/leads/", body, format="json").status_code == 403
         assert api_as(auditor).post("/api/v1/leads/", body, format="json").status_code == 403
+
+
+class TestOddInput:
+    """Bad input is a 4xx in the contract's shape, never a 500."""
+
+    def test_huge_and_odd_ids(self, api_as, alice, lead):
+        client = api_as(alice)
+        for path in (
+            "/api/v1/leads/99999999999999999999999/",
+            "/api/v1/leads/-1/",
+            "/api/v1/cases/0/",
+            "/api/v1/documents/99999999999999999999999/",
+            "/api/v1/subjects/99999999999999999999/",
+        ):
+            assert client.get(path).status_code == 404, path
+        assert client.get("/api/v1/leads/", {"subject": "9" * 40}).status_code == 200
+        response = client.post(f"/api/v1/leads/{lead.pk}/triage/", {"decision": "merge", "case": 10**30}, format="json")
+        assert response.status_code == 400
+
+    def test_non_object_bodies(self, api, api_as, alice, lead):
+        assert api.post("/api/v1/auth/token/", [1, 2], format="json").status_code == 400
+        client = api_as(alice)
+        assert client.post(f"/api/v1/leads/{lead.pk}/triage/", [1], format="json").status_code == 400
+        assert client.post("/api/v1/leads/", "null", content_type="application/json").status_code in (400, 403)
+
+    def test_ancient_and_future_receipt_dates(self, api_as, clerk, subject):
+        client = api_as(clerk)
+        for when in ("0001-01-01T00:00:00+14:00", "2999-01-01T00:00:00+08:00"):
+            response = client.post(
+                "/api/v1/leads/",
+                {
+                    "source_kind": "report",
+                    "title": "t",
+                    "description": "d",
+                    "subjects": [subject.pk],
+                    "received_at": when,
+                },
+                format="json",
+            )
+            assert response.status_code == 400 and "received_at" in response.json()["errors"], when

@@ -33,12 +33,12 @@ def test_invalid_token_is_401(api, db):
 def test_repeated_failures_are_throttled_per_address_only(api, alice):
     for _ in range(10):
         api.post("/api/v1/auth/token/", {"username": "alice", "password": "x"}, format="json", REMOTE_ADDR="10.0.0.9")
-    locked = api.post("/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json",
-                      REMOTE_ADDR="10.0.0.9")
+    locked = api.post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json", REMOTE_ADDR="10.0.0.9"
+    )
     assert locked.status_code == 429 and locked.json()["detail"]
     # The real user at another address is not locked out by the attacker.
-    ok = api.post("/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json",
-                  REMOTE_ADDR="10.0.0.1")
+    ok = api.post("/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json", REMOTE_ADDR="10.0.0.1")
     assert ok.status_code == 200
 
 

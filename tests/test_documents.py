@@ -123,9 +123,10 @@ class TestDocumentApi:
         assert meta["supersedes"] is None and meta["case"] is None
         response = client.get(f"/api/v1/documents/{document.pk}/pdf/")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-        assert hashlib.sha256(response.content).hexdigest() == client.get(
-            f"/api/v1/documents/{document.pk}/"
-        ).json()["sha256"]
+        assert (
+            hashlib.sha256(response.content).hexdigest()
+            == client.get(f"/api/v1/documents/{document.pk}/").json()["sha256"]
+        )
 
     def test_outsider_police_and_anonymous_are_refused(self, api, api_as, charlie, police, document):
         for path in (f"/api/v1/documents/{document.pk}/", f"/api/v1/documents/{document.pk}/pdf/"):

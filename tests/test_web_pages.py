@@ -32,7 +32,7 @@ def test_anonymous_is_sent_to_login(client, lead, case):
 
 def test_login_page_is_chinese(client, db):
     content = client.get("/accounts/login/").content.decode()
-    assert 'lang="zh-CN"' in content or "lang=\"zh-hans\"" in content
+    assert 'lang="zh-CN"' in content or 'lang="zh-hans"' in content
     assert "登录" in content
 
 
@@ -110,8 +110,9 @@ class TestTriagePage:
         client.force_login(alice)
         task = pending_triage_task(lead)
         client.post(reverse("triage-task", args=[task.pk]), {"decision": "open"})
-        response = client.post(reverse("triage-task", args=[task.pk]), {"decision": "dismiss", "reason": "x"},
-                               follow=True)
+        response = client.post(
+            reverse("triage-task", args=[task.pk]), {"decision": "dismiss", "reason": "x"}, follow=True
+        )
         assert response.status_code == 200
         assert [str(m) for m in response.context["messages"]]
         lead.refresh_from_db()
@@ -148,8 +149,12 @@ class TestRegisterPage:
         assert client.get(reverse("lead-register")).status_code == 200
         response = client.post(
             reverse("lead-register"),
-            {"source_kind": "inspection", "title": "现场检查发现挂床", "description": "检查时 3 名住院患者不在床。",
-             "subjects": [subject.pk]},
+            {
+                "source_kind": "inspection",
+                "title": "现场检查发现挂床",
+                "description": "检查时 3 名住院患者不在床。",
+                "subjects": [subject.pk],
+            },
         )
         lead = Lead.objects.get()
         assert response.status_code == 302 and response.url == reverse("lead-detail", args=[lead.pk])

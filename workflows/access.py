@@ -1,18 +1,14 @@
 from django.http import Http404
 from viewflow.workflow.models import Task
 
-from casework.access import access_lead_by_id
+from casework.access import access_lead_by_id, parse_id
 from organisation.models import User
 from workflows.triage import TriageFlow
 
 
 def access_triage_task_by_id(user: User, task_id) -> Task:
     """Return a triage task whose lead the user may triage; 404 if the lead is not visible."""
-    try:
-        task_id = int(task_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    task = Task.objects.filter(pk=task_id, flow_task=TriageFlow.triage).select_related("process").first()
+    task = Task.objects.filter(pk=parse_id(task_id), flow_task=TriageFlow.triage).select_related("process").first()
     if task is None:
         raise Http404
     lead_id = task.process.triageprocess.lead_id
