@@ -34,3 +34,10 @@ def subjects_for(*, user: User):
     if not user.is_authenticated or user.agency_id is None:
         return Subject.objects.none()
     return Subject.objects.in_regions(user.agency.region.descendant_ids())
+
+
+def history_for(obj, *, limit: int = 50):
+    """The audit trail of one record, newest first (who, when, what changed)."""
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:limit]

@@ -37,7 +37,8 @@ def lead_list(request):
 def lead_detail(request, pk):
     lead = selectors.lead_detail(access_lead_by_id(request.user, pk))
     task = pending_triage_task(lead) if request.user.has_perm("casework.triage_lead", lead) else None
-    return render(request, "casework/lead_detail.html", {"lead": lead, "triage_task": task})
+    context = {"lead": lead, "triage_task": task, "history": selectors.history_for(lead)}
+    return render(request, "casework/lead_detail.html", context)
 
 
 @login_required
@@ -97,6 +98,7 @@ def case_detail(request, pk):
         "documents": case.documents.defer("pdf", "context").select_related("supersedes"),
         "can_decide": request.user.has_perm("casework.decide_case", case),
         "withdraw_form": WithdrawForm(),
+        "history": selectors.history_for(case),
     }
     return render(request, "casework/case_detail.html", context)
 
