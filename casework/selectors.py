@@ -15,9 +15,19 @@ def lead_detail(lead: Lead) -> Lead:
     return (
         Lead.objects.filter(pk=lead.pk)
         .select_related("agency", "case", "decided_by", "registered_by")
-        .prefetch_related("subjects", Prefetch("documents", queryset=Document.objects.defer("pdf", "context")))
+        .prefetch_related("subjects", Prefetch("documents", queryset=_documents()))
         .get()
     )
+
+
+def _documents():
+    return Document.objects.select_related("supersedes").defer(
+        "pdf", "context", "supersedes__pdf", "supersedes__context"
+    )
+
+
+def case_documents(case: Case):
+    return _documents().filter(case=case)
 
 
 def case_list(*, user: User):

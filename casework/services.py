@@ -80,9 +80,15 @@ def _lock_pending_lead(lead: Lead) -> Lead:
     return lead
 
 
-def _decided(lead: Lead, status: str, by: User) -> None:
+def _decided(lead: Lead, status: str, by: User, at: datetime.datetime | None) -> None:
     lead.set_status(status)
-    lead.decided_by, lead.decided_at = by, timezone.now()
+    lead.decided_by, lead.decided_at = by, at or timezone.now()
+
+
+def check_decision_time(*, lead: Lead, at: datetime.datetime | None) -> None:
+    """A decision recorded after the fact (e.g. paper files entered later) lies between receipt and now."""
+    if at is not None and not lead.received_at <= at <= timezone.now():
+        raise InvalidInput(errors={"decided_at": [_("The decision date must lie between receipt and today.")]})
 
 
 def check_dismissal(*, reason: str) -> None:
@@ -90,12 +96,13 @@ def check_dismissal(*, reason: str) -> None:
         raise InvalidInput(errors={"reason": [_("Give the reason for not opening a case.")]})
 
 
-def lead_dismiss(*, lead: Lead, by: User, reason: str) -> Lead:
+def lead_dismiss(*, lead: Lead, by: User, reason: str, at: datetime.datetime | None = None) -> Lead:
     """不予立案: close the lead with a reason and issue the numbered 不予立案告知书."""
     check_dismissal(reason=reason)
     with transaction.atomic(), acting(by):
         lead = _lock_pending_lead(lead)
-        _decided(lead, Lead.Status.DISMISSED, by)
+        check_decision_time(lead=lead, at=at)
+        _decided(lead, Lead.Status.DISMISSED, by, at)
         lead.decision_reason = reason.strip()
         lead.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         subjects = list(lead.subjects.all())
@@ -130,24 +137,28 @@ def merge_candidates(*, lead: Lead):
     return Case.objects.for_agency(lead.agency_id).open().sharing_subject_with(lead).order_by("-opened_at")
 
 
-def lead_merge(*, lead: Lead, case: Case, by: User) -> Case:
+def lead_merge(*, lead: Lead, case: Case, by: User, at: datetime.datetime | None = None) -> Case:
     """并案: attach the lead and its subjects to an open case."""
     with transaction.atomic(), acting(by):
         lead = _lock_pending_lead(lead)
         case = Case.objects.select_for_update().get(pk=case.pk)
         check_merge_target(lead=lead, case=case)
-        _decided(lead, Lead.Status.MERGED, by)
+        check_decision_time(lead=lead, at=at)
+        _decided(lead, Lead.Status.MERGED, by, at)
         lead.case = case
         lead.save(update_fields=["status", "decided_by", "decided_at", "case"])
         case.subjects.add(*lead.subjects.all())
     return case
 
 
-def lead_open_case(*, lead: Lead, by: User, title: str = "", summary: str = "") -> Case:
+def lead_open_case(
+    *, lead: Lead, by: User, title: str = "", summary: str = "", at: datetime.datetime | None = None
+) -> Case:
     """立案: open a numbered case from the lead and issue its 立案审批表."""
     with transaction.atomic(), acting(by):
         lead = _lock_pending_lead(lead)
-        opened_at = timezone.now()
+        check_decision_time(lead=lead, at=at)
+        opened_at = at or timezone.now()
         year = timezone.localdate(opened_at).year
         sequence = number_allocate(agency=lead.agency, series="case", year=year)
         case = Case.objects.create(
@@ -171,7 +182,7 @@ def lead_open_case(*, lead: Lead, by: User, title: str = "", summary: str = "") 
             due=add_days(timezone.localdate(opened_at), rules.PENALTY_DECISION_DAYS),
             basis=rules.PENALTY_DECISION_BASIS,
         )
-        _decided(lead, Lead.Status.OPENED, by)
+        _decided(lead, Lead.Status.OPENED, by, opened_at)
         lead.case = case
         lead.save(update_fields=["status", "decided_by", "decided_at", "case"])
         document_issue(

@@ -95,7 +95,7 @@ def case_detail(request, pk):
         "leads": case.leads.all(),
         "deadlines": case.deadlines.all(),
         "violations": case.violations.select_related("subject", "item"),
-        "documents": case.documents.defer("pdf", "context").select_related("supersedes"),
+        "documents": selectors.case_documents(case),
         "can_decide": request.user.has_perm("casework.decide_case", case),
         "withdraw_form": WithdrawForm(),
         "history": selectors.history_for(case),

@@ -106,7 +106,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -121,7 +121,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        """Chinese order, no space: surname (last_name) then given name."""
+        return f"{self.last_name}{self.first_name}".strip() or self.username
 
 
 class NumberSequence(models.Model):

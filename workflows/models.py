@@ -21,6 +21,8 @@ class TriageProcess(Process):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set only when a decision taken earlier (on paper) is recorded later; otherwise "now".
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("triage process")

@@ -3,6 +3,9 @@
 The flow only routes; each node calls a service in casework.services, which holds the rules.
 """
 
+import datetime
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from viewflow import this
@@ -58,15 +61,17 @@ class TriageFlow(flow.Flow):
 
     def dismiss_lead(self, activation):
         process = activation.process
-        services.lead_dismiss(lead=process.lead, by=process.decided_by, reason=process.decision_reason)
+        services.lead_dismiss(
+            lead=process.lead, by=process.decided_by, reason=process.decision_reason, at=process.decided_at
+        )
 
     def merge_lead(self, activation):
         process = activation.process
-        services.lead_merge(lead=process.lead, case=process.merge_case, by=process.decided_by)
+        services.lead_merge(lead=process.lead, case=process.merge_case, by=process.decided_by, at=process.decided_at)
 
     def open_case_from_lead(self, activation):
         process = activation.process
-        services.lead_open_case(lead=process.lead, by=process.decided_by)
+        services.lead_open_case(lead=process.lead, by=process.decided_by, at=process.decided_at)
 
 
 def triage_start(**fields) -> Lead:
@@ -85,23 +90,36 @@ def pending_triage_task(lead: Lead) -> Task | None:
     )
 
 
-def check_decision(*, lead: Lead, decision: str, reason: str = "", case: Case | None = None) -> None:
+def check_decision(
+    *, lead: Lead, decision: str, reason: str = "", case: Case | None = None, at: datetime.datetime | None = None
+) -> None:
     """Validate a triage decision before any state changes."""
     if decision not in TriageProcess.Decision.values:
         raise InvalidInput(errors={"decision": ["dismiss / merge / open"]})
+    services.check_decision_time(lead=lead, at=at)
     if decision == TriageProcess.Decision.DISMISS:
         services.check_dismissal(reason=reason)
     elif decision == TriageProcess.Decision.MERGE:
         services.check_merge_target(lead=lead, case=case)
 
 
-def triage_decide(*, lead: Lead, by: User, decision: str, reason: str = "", case: Case | None = None) -> Lead:
+def triage_decide(
+    *,
+    lead: Lead,
+    by: User,
+    decision: str,
+    reason: str = "",
+    case: Case | None = None,
+    at: datetime.datetime | None = None,
+) -> Lead:
     """Complete the lead's triage task with a decision; the flow then runs the matching service.
 
-    Takes the flow's process lock; a second decider gets AlreadyDecided, and nothing is written
-    when any step fails.
+    `at` records a decision taken earlier on paper. Takes the flow's process lock; a second
+    decider gets AlreadyDecided, and nothing is written when any step fails.
     """
-    check_decision(lead=lead, decision=decision, reason=reason, case=case)
+    if not by.has_perm("casework.triage_lead", lead):
+        raise PermissionDenied
+    check_decision(lead=lead, decision=decision, reason=reason, case=case, at=at)
     task = pending_triage_task(lead)
     if task is None:
         raise AlreadyDecided()
@@ -111,8 +129,8 @@ def triage_decide(*, lead: Lead, by: User, decision: str, reason: str = "", case
                 raise AlreadyDecided()
             process = activation.process
             process.decision, process.decision_reason = decision, reason.strip()
-            process.merge_case, process.decided_by = case, by
-            process.save(update_fields=["decision", "decision_reason", "merge_case", "decided_by"])
+            process.merge_case, process.decided_by, process.decided_at = case, by, at
+            process.save(update_fields=["decision", "decision_reason", "merge_case", "decided_by", "decided_at"])
             if activation.task.status == STATUS.NEW:
                 activation.assign(by)
             elif activation.task.owner_id != by.pk:
