@@ -135,3 +135,30 @@ def test_register_validates_fields(lyg_bureau, alice):
         triage_start(agency=lyg_bureau, source_kind="rumour", title="", description="", subjects=[], by=alice)
     assert set(error.value.errors) == {"source_kind", "title", "description", "subjects"}
     assert not Lead.objects.exists()
+
+
+def test_a_decision_taken_earlier_on_paper_is_recorded_with_its_date(make_lead, alice):
+    received = timezone.now() - datetime.timedelta(days=120)
+    lead = make_lead(received_at=received)
+    decided = received + datetime.timedelta(days=5)
+    case = triage_decide(lead=lead, by=alice, decision="open", at=decided).case
+    assert case.opened_at == decided and case.leads.get().decided_at == decided
+    assert case.deadlines.get().due == timezone.localdate(decided) + datetime.timedelta(days=90)
+    assert Case.objects.overdue().filter(pk=case.pk).exists()
+
+
+def test_a_decision_date_outside_receipt_and_today_is_refused(make_lead, alice):
+    lead = make_lead(received_at=timezone.now() - datetime.timedelta(days=10))
+    for at in (timezone.now() - datetime.timedelta(days=11), timezone.now() + datetime.timedelta(days=1)):
+        with pytest.raises(InvalidInput) as error:
+            triage_decide(lead=lead, by=alice, decision="open", at=at)
+        assert "decided_at" in error.value.errors
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.PENDING
+
+
+def test_the_flow_entry_checks_the_triage_permission(lead, bob):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        triage_decide(lead=lead, by=bob, decision="open")
