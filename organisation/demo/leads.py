@@ -1,0 +1,165 @@
+"""Register and triage each city's demo leads, opening cases in every state."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from casework.models import Case, Lead, Subject
+from casework.services import case_start_investigation, case_withdraw
+from organisation.demo.cities import City
+from organisation.demo.lead_texts import (
+    DISMISS_REASONS,
+    INSPECTIONS,
+    ISSUES,
+    PERSON_LABELS,
+    REPORT_CHANNELS,
+    REPORT_EVIDENCE,
+    WITHDRAW_REASONS,
+    Issue,
+)
+from organisation.models import Agency, User
+from workflows.triage import triage_decide, triage_start
+
+LEAD_SEED = 2026_0101
+# How many leads of each outcome per city; together about 30.
+PLAN = {"opened": 4, "investigating": 5, "withdrawn": 2, "merged": 3, "dismissed": 6, "overdue": 5, "pending": 6}
+SOURCE_WEIGHTS = {
+    Lead.SourceKind.REPORT: 35,
+    Lead.SourceKind.SCREEN_HIT: 25,
+    Lead.SourceKind.INSPECTION: 20,
+    Lead.SourceKind.ASSIST_REQUEST: 10,
+    Lead.SourceKind.SUPERIOR: 10,
+}
+KIND_WEIGHTS = {
+    Subject.Kind.INSTITUTION: 40,
+    Subject.Kind.PHARMACY: 30,
+    Subject.Kind.INSURED: 20,
+    Subject.Kind.PRACTITIONER: 10,
+}
+
+
+class LeadSeeder:
+    """Register and triage one city's leads so that every lead and case status occurs."""
+
+    def __init__(self, city: City, bureau: Agency):
+        self.city, self.bureau = city, bureau
+        self.rng = random.Random(f"{LEAD_SEED}-{city.code}")
+        self.now = timezone.now()
+        users = {u.username: u for u in User.objects.filter(username__startswith=f"{city.prefix}_")}
+        self.clerk, self.head = users[f"{city.prefix}_clerk"], users[f"{city.prefix}_head"]
+        self.investigator = users[f"{city.prefix}_inv1"]
+        regions = [city.code, city.county.code]
+        self.pools = {
+            kind: self._shuffled(Subject.objects.filter(kind=kind, region__code__in=regions)) for kind in KIND_WEIGHTS
+        }
+
+    def _shuffled(self, queryset) -> list[Subject]:
+        subjects = list(queryset.order_by("code"))
+        self.rng.shuffle(subjects)
+        return subjects
+
+    def run(self) -> None:
+        opened, investigating = PLAN["opened"], PLAN["investigating"]
+        cases = [self._open_case() for _ in range(opened + investigating + PLAN["withdrawn"])]
+        # The withdrawn cases: the first never left "opened", the others were under investigation.
+        withdrawn = cases[opened + investigating :]
+        for case in cases[opened : opened + investigating] + withdrawn[1:]:
+            case_start_investigation(case=case, by=self.investigator)
+        for case, reason in zip(withdrawn, WITHDRAW_REASONS, strict=True):
+            case_withdraw(case=case, by=self.head, reason=reason)
+        for case in cases[opened : opened + PLAN["merged"]]:
+            self._merge_into(case)
+        for _ in range(PLAN["dismissed"]):
+            lead = self._register(days_ago=self.rng.randint(20, 115))
+            triage_decide(lead=lead, by=self.head, decision="dismiss", reason=self._dismiss_reason(lead))
+        for _ in range(PLAN["overdue"]):
+            self._register(days_ago=self.rng.randint(32, 110))
+        for _ in range(PLAN["pending"]):
+            self._register(days_ago=self.rng.randint(1, 9))
+
+    def _open_case(self) -> Case:
+        lead = self._register(days_ago=self.rng.randint(40, 120))
+        return triage_decide(lead=lead, by=self.head, decision="open").case
+
+    def _merge_into(self, case: Case) -> None:
+        """A later lead on a subject of an open case, merged into it (并案)."""
+        subject = case.subjects.order_by("pk").first()
+        lead = self._register(days_ago=self.rng.randint(5, 35), subject=subject)
+        triage_decide(lead=lead, by=self.head, decision="merge", case=case)
+
+    def _register(self, *, days_ago: int, subject: Subject | None = None) -> Lead:
+        subject = subject or self._next_subject()
+        source = self.rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
+        issue = self.rng.choice([issue for issue in ISSUES[subject.kind] if _fits(issue.fits, subject)])
+        subjects = [subject] + ([subject.institution] if subject.institution_id else [])
+        amount = Decimal(self.rng.randrange(issue.low * 100, issue.high * 100)) / 100
+        return triage_start(
+            agency=self.bureau,
+            source_kind=source,
+            title=_title(source, subject, issue),
+            description=self._description(source, subject, issue),
+            subjects=subjects,
+            received_at=self._received_at(days_ago),
+            amount_estimate=None if source == Lead.SourceKind.REPORT and self.rng.random() < 0.3 else amount,
+            by=self.clerk,
+        )
+
+    def _next_subject(self) -> Subject:
+        kind = self.rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
+        return self.pools[kind].pop()
+
+    def _description(self, source: str, subject: Subject, issue: Issue) -> str:
+        name = _label(subject) + subject.name
+        if subject.kind == Subject.Kind.PRACTITIONER and subject.institution_id:
+            name = f"{name}（{subject.institution.name}）"
+        body = issue.detail.format(name=name, n=self.rng.randint(3, 40))
+        rng = self.rng
+        if source == Lead.SourceKind.REPORT:
+            evidence = rng.choice(REPORT_EVIDENCE[subject.kind])
+            return f"举报人通过{rng.choice(REPORT_CHANNELS)}反映：{body}举报人提供了{evidence}。"
+        if source == Lead.SourceKind.SCREEN_HIT:
+            return f"智能监控系统规则“{issue.rule}”命中疑点数据：{body}"
+        if source == Lead.SourceKind.INSPECTION:
+            return f"在{rng.choice(INSPECTIONS)}中，检查组发现：{body}已调取相关结算数据和原始凭证。"
+        if source == Lead.SourceKind.ASSIST_REQUEST:
+            bureau, mechanism = rng.choice(self.city.neighbours)
+            return f"{bureau}通过{mechanism}发来协查函，请求核查：{body}"
+        return f"江苏省医疗保障局交办：{body}请依法核查处理，并按期报送处理结果。"
+
+    def _dismiss_reason(self, lead: Lead) -> str:
+        kind = lead.subjects.order_by("pk").first().kind
+        return self.rng.choice([reason for kinds, reason in DISMISS_REASONS if kinds is None or kind in kinds])
+
+    def _received_at(self, days_ago: int) -> datetime.datetime:
+        local = timezone.localtime(self.now) - datetime.timedelta(days=days_ago)
+        moment = local.replace(hour=self.rng.randint(8, 17), minute=self.rng.randint(0, 59), second=0, microsecond=0)
+        return min(moment, self.now - datetime.timedelta(minutes=5))
+
+
+def _fits(tag: str, subject: Subject) -> bool:
+    outpatient_only = {"诊所", "中医诊所", "口腔诊所", "门诊部", "社区卫生服务中心"}
+    checks = {
+        "beds": lambda: subject.category not in outpatient_only,
+        "private": lambda: subject.ownership == Subject.Ownership.PRIVATE and subject.category not in outpatient_only,
+        "large": lambda: subject.level in {Subject.Level.TERTIARY, Subject.Level.SECONDARY},
+        "doctor": lambda: subject.profession == Subject.Profession.DOCTOR,
+        "pharmacist": lambda: subject.profession == Subject.Profession.PHARMACIST,
+    }
+    return checks.get(tag, lambda: True)()
+
+
+def _label(subject: Subject) -> str:
+    """参保人员 / 医保医师 / 医保药师 before a person's name; nothing before an organisation's."""
+    return PERSON_LABELS.get(subject.kind) or PERSON_LABELS.get(subject.profession, "")
+
+
+def _title(source: str, subject: Subject, issue: Issue) -> str:
+    text = f"{_label(subject)}{subject.name}{issue.title}"
+    prefixes = {
+        Lead.SourceKind.SCREEN_HIT: "智能监控疑点：",
+        Lead.SourceKind.ASSIST_REQUEST: "协查：",
+        Lead.SourceKind.SUPERIOR: "上级交办：",
+    }
+    return prefixes.get(source, "") + text
