@@ -11,6 +11,8 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from casework.models import Case, Lead, Subject
 from organisation.models import Agency, Region, User
@@ -102,6 +104,20 @@ def test_each_city_has_subjects_leads_and_cases_in_every_state(demo_output):
     insured = Subject.objects.filter(kind="insured").exclude(id_number_masked="")
     assert insured.exists() and all("*" in s.id_number_masked for s in insured)
     assert not Lead.objects.filter(status=Lead.Status.DISMISSED, decision_reason="").exists()
+
+
+@pytest.mark.django_db
+def test_decisions_were_taken_after_receipt_and_some_cases_are_overdue(demo_output):
+    decided = Lead.objects.exclude(status=Lead.Status.PENDING)
+    assert not decided.filter(decided_at__isnull=True).exists()
+    assert not decided.filter(decided_at__gt=timezone.now()).exists()
+    assert not decided.filter(decided_at__lt=F("received_at")).exists()
+    opening_decisions = dict(Lead.objects.filter(status=Lead.Status.OPENED).values_list("case_id", "decided_at"))
+    assert opening_decisions == dict(Case.objects.values_list("pk", "opened_at"))
+    for city in CITY_PREFIXES:
+        open_cases = Case.objects.for_agency(Agency.objects.get(code=f"{city}-bureau")).open()
+        assert open_cases.overdue().count() >= 2, "some cases are past their penalty-decision deadline"
+        assert open_cases.exclude(pk__in=open_cases.overdue()).exists(), "some open cases are on time"
 
 
 @pytest.mark.django_db

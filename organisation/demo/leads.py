@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from casework import rules
+from casework.deadlines import add_working_days
 from casework.models import Case, Lead, Subject
 from casework.services import case_start_investigation, case_withdraw
 from organisation.demo.cities import City
@@ -25,6 +27,20 @@ from workflows.triage import triage_decide, triage_start
 LEAD_SEED = 2026_0101
 # How many leads of each outcome per city; together about 30.
 PLAN = {"opened": 4, "investigating": 5, "withdrawn": 2, "merged": 3, "dismissed": 6, "overdue": 5, "pending": 6}
+# Cases under investigation that were opened over 90 days ago, so their penalty decision is overdue.
+LATE_CASES = 3
+# A decision is taken this many working days after receipt, by yesterday at the latest.
+DECISION_WORKING_DAYS = range(3, 15)
+# Days before today each kind of lead was received. Every window leaves at least three working days
+# for its decision, even across the Spring Festival; a "case" decided within them is not yet overdue.
+RECEIVED_DAYS_AGO = {
+    "late_case": (110, 130),
+    "case": (40, 85),
+    "merged": (15, 35),
+    "dismissed": (20, 115),
+    "overdue": (32, 110),
+    "pending": (1, 9),
+}
 SOURCE_WEIGHTS = {
     Lead.SourceKind.REPORT: 35,
     Lead.SourceKind.SCREEN_HIT: 25,
@@ -47,6 +63,7 @@ class LeadSeeder:
         self.city, self.bureau = city, bureau
         self.rng = random.Random(f"{LEAD_SEED}-{city.code}")
         self.now = timezone.now()
+        self.yesterday = timezone.localdate(self.now) - datetime.timedelta(days=1)
         users = {u.username: u for u in User.objects.filter(username__startswith=f"{city.prefix}_")}
         self.clerk, self.head = users[f"{city.prefix}_clerk"], users[f"{city.prefix}_head"]
         self.investigator = users[f"{city.prefix}_inv1"]
@@ -61,33 +78,56 @@ class LeadSeeder:
         return subjects
 
     def run(self) -> None:
-        opened, investigating = PLAN["opened"], PLAN["investigating"]
-        cases = [self._open_case() for _ in range(opened + investigating + PLAN["withdrawn"])]
-        # The withdrawn cases: the first never left "opened", the others were under investigation.
-        withdrawn = cases[opened + investigating :]
-        for case in cases[opened : opened + investigating] + withdrawn[1:]:
+        investigating, opened = PLAN["investigating"], PLAN["opened"]
+        cases = self._open_cases(investigating + opened + PLAN["withdrawn"])
+        # The late cases come first. The withdrawn ones: the first never left "opened", the others
+        # were under investigation.
+        withdrawn = cases[investigating + opened :]
+        for case in cases[:investigating] + withdrawn[1:]:
             case_start_investigation(case=case, by=self.investigator)
         for case, reason in zip(withdrawn, WITHDRAW_REASONS, strict=True):
             case_withdraw(case=case, by=self.head, reason=reason)
-        for case in cases[opened : opened + PLAN["merged"]]:
-            self._merge_into(case)
+        for index in range(PLAN["merged"]):
+            self._merge_into(cases[index % LATE_CASES])
         for _ in range(PLAN["dismissed"]):
-            lead = self._register(days_ago=self.rng.randint(20, 115))
-            triage_decide(lead=lead, by=self.head, decision="dismiss", reason=self._dismiss_reason(lead))
+            lead = self._register(days_ago=self._days_ago("dismissed"))
+            at = self._decided_at(lead, latest_on=self.yesterday)
+            triage_decide(lead=lead, by=self.head, decision="dismiss", reason=self._dismiss_reason(lead), at=at)
         for _ in range(PLAN["overdue"]):
-            self._register(days_ago=self.rng.randint(32, 110))
+            self._register(days_ago=self._days_ago("overdue"))
         for _ in range(PLAN["pending"]):
-            self._register(days_ago=self.rng.randint(1, 9))
+            self._register(days_ago=self._days_ago("pending"))
 
-    def _open_case(self) -> Case:
-        lead = self._register(days_ago=self.rng.randint(40, 120))
-        return triage_decide(lead=lead, by=self.head, decision="open").case
+    def _open_cases(self, count: int) -> list[Case]:
+        """Open count cases, the first LATE_CASES over 90 days ago; numbers follow the opening dates."""
+        late_by = self.yesterday - datetime.timedelta(days=rules.PENALTY_DECISION_DAYS)
+        decisions = []
+        for index in range(count):
+            late = index < LATE_CASES
+            lead = self._register(days_ago=self._days_ago("late_case" if late else "case"))
+            decisions.append((self._decided_at(lead, latest_on=late_by if late else self.yesterday), lead))
+        cases = {}
+        for at, lead in sorted(decisions, key=lambda decision: decision[0]):
+            cases[lead.pk] = triage_decide(lead=lead, by=self.head, decision="open", at=at).case
+        return [cases[lead.pk] for _, lead in decisions]
 
     def _merge_into(self, case: Case) -> None:
-        """A later lead on a subject of an open case, merged into it (并案)."""
+        """A lead received since the case was opened, on one of its subjects, merged into it (并案)."""
         subject = case.subjects.order_by("pk").first()
-        lead = self._register(days_ago=self.rng.randint(5, 35), subject=subject)
-        triage_decide(lead=lead, by=self.head, decision="merge", case=case)
+        lead = self._register(days_ago=self._days_ago("merged"), subject=subject)
+        at = self._decided_at(lead, latest_on=self.yesterday)
+        triage_decide(lead=lead, by=self.head, decision="merge", case=case, at=at)
+
+    def _days_ago(self, kind: str) -> int:
+        return self.rng.randint(*RECEIVED_DAYS_AGO[kind])
+
+    def _decided_at(self, lead: Lead, *, latest_on: datetime.date) -> datetime.datetime:
+        """A moment in office hours DECISION_WORKING_DAYS after receipt, on latest_on or before."""
+        received_on = timezone.localdate(lead.received_at)
+        days = [add_working_days(received_on, n) for n in DECISION_WORKING_DAYS]
+        day = self.rng.choice([d for d in days if d <= latest_on])
+        time = datetime.time(self.rng.randint(8, 17), self.rng.randint(0, 59))
+        return timezone.make_aware(datetime.datetime.combine(day, time))
 
     def _register(self, *, days_ago: int, subject: Subject | None = None) -> Lead:
         subject = subject or self._next_subject()
