@@ -113,8 +113,14 @@ class User(AbstractUser):
         if not self.is_authenticated or self.agency_id is None:
             return frozenset()
         return frozenset(
-            RoleGroup.objects.filter(group__user=self, agency_id=self.agency_id).values_list("role", flat=True)
+            RoleGroup.objects.filter(group_id__in=self.group_ids, agency_id=self.agency_id).values_list(
+                "role", flat=True
+            )
         )
+
+    @cached_property
+    def group_ids(self) -> list[int]:
+        return list(self.groups.values_list("pk", flat=True)) if self.is_authenticated else []
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

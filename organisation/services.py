@@ -53,6 +53,7 @@ def user_set_roles(*, user: User, roles: Iterable[str]) -> None:
     user.groups.remove(*(current - wanted))
     user.groups.add(*(wanted - current))
     user.__dict__.pop("roles", None)
+    user.__dict__.pop("group_ids", None)
 
 
 def grant_owner_access(objs: Iterable[models.Model]) -> None:

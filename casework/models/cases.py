@@ -4,16 +4,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from guardian.shortcuts import get_objects_for_user
 
 from casework.models.pipeline import PipelineMixin
+from organisation.visibility import with_group_grant
 
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return get_objects_for_user(user, "casework.view_case", self, accept_global_perms=False)
+        return with_group_grant(self, user, "view_case")
 
     def open(self):
         return self.exclude(status__in=Case.ENDED)
@@ -150,7 +148,6 @@ class Deadline(models.Model):
         from casework.rules import DEADLINE_STEPS
 
         return str(DEADLINE_STEPS.get(self.step, self.step))
-
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -3,21 +3,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from guardian.shortcuts import get_objects_for_user
 
 from casework.models.pipeline import PipelineMixin
+from organisation.visibility import with_group_grant
 
 
 class LeadQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return get_objects_for_user(user, "casework.view_lead", self, accept_global_perms=False)
+        return with_group_grant(self, user, "view_lead")
 
     def triageable_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return get_objects_for_user(user, "casework.triage_lead", self, accept_global_perms=False)
+        return with_group_grant(self, user, "triage_lead")
 
     def pending(self):
         return self.filter(status=Lead.Status.PENDING)
