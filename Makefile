@@ -51,6 +51,7 @@ lint: install  ## ruff, Django checks, and translations compiled from their sour
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 bench: install  ## Seed PostgreSQL at realistic volume and print list/triage timings
 	$(PY) benchmarks/bench_lists.py

@@ -168,6 +168,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "LeadStatusEnum": "casework.models.Lead.Status",
+        "CaseStatusEnum": "casework.models.Case.Status",
+        "SubjectStatusEnum": "casework.models.Subject.Status",
+        "SubjectKindEnum": "casework.models.Subject.Kind",
+        "DocumentKindEnum": "documents.kinds.KIND_CHOICES",
+    },
     # Swagger UI served from our own static files: intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -16,6 +16,7 @@ CASE_OPENING_FORM = DocumentKind("case_opening_form", "立案审批表", "立审
 NON_OPENING_NOTICE = DocumentKind("non_opening_notice", "不予立案告知书", "不立告", "documents/non_opening_notice.html")
 
 KINDS: dict[str, DocumentKind] = {kind.code: kind for kind in (CASE_OPENING_FORM, NON_OPENING_NOTICE)}
+KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]
 
 
 def kind_by_code(code: str) -> DocumentKind:

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from documents.kinds import KINDS
+from documents.kinds import KIND_CHOICES
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -34,7 +34,7 @@ class Document(models.Model):
     agency = models.ForeignKey(
         "organisation.Agency", verbose_name=_("issuing agency"), on_delete=models.PROTECT, related_name="documents"
     )
-    kind = models.CharField(_("kind"), max_length=40, choices=[(k.code, k.title) for k in KINDS.values()])
+    kind = models.CharField(_("kind"), max_length=40, choices=KIND_CHOICES)
     number = models.CharField(_("number"), max_length=60, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))

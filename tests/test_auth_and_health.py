@@ -60,3 +60,10 @@ def test_unknown_api_path_is_json_404(client, db):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+def test_schema_is_valid_openapi_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/cases/{id}/" in (tmp_path / "schema.yml").read_text()
