@@ -1,19 +1,22 @@
 """Time the lead and case list API and one triage step on a seeded PostgreSQL database.
 
-    .venv/bin/python benchmarks/bench_lists.py [--reuse] [--explain] [--requests 50]
+    .venv/bin/python benchmarks/bench_lists.py [--reuse] [--baseline] [--explain] [--requests 50]
 
 Drops and recreates the database named in DATABASE_URL (default casework_bench), seeds it
-(benchmarks/seed.py) and prints a table of p50/p95/max timings and queries per request.
+(benchmarks/seed.py) and prints a table of p50/p95/max timings and queries per request;
+--baseline also times the lists with guardian's generic visible_to() (benchmarks/guardian_baseline.py).
 Figures are printed, never asserted (shared/style.md §8). See benchmarks/README.md.
 """
 
 import argparse
+import copy
 import gc
 import os
 import random
 import sys
 import time
 import warnings
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +38,7 @@ from django.db import connection, connections  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from benchmarks import seed, visibility_prototype  # noqa: E402
+from benchmarks import guardian_baseline, seed  # noqa: E402
 from benchmarks.measure import (  # noqa: E402
     Sample,
     explain,
@@ -48,6 +51,9 @@ from casework.models import Case, Lead  # noqa: E402
 from organisation.models import Agency, User  # noqa: E402
 
 GOAL_MS = 100.0
+CURRENT = "current visible_to()"
+BASELINE = "BASELINE guardian get_objects_for_user"
+SLOWER_THAN_BASELINE = 1.1  # --explain --baseline also explains a list whose SQL p50 exceeds 1.1 × the baseline's
 LIST_ENDPOINTS = [
     "/api/v1/leads/",
     "/api/v1/leads/?page=20",
@@ -90,28 +96,29 @@ def main() -> None:
     print_dataset(timings, agency, head)
     print_gc(freeze=args.gc_freeze)
 
-    clients = {"": api_client(head)}
+    clients = {"": FreshUserClient(head)}
     if not args.no_auditor:
-        clients["[auditor] "] = api_client(auditor)
-    results = measure_lists(clients, args)
-    title = f"List API as {head.username} ([auditor] rows: {auditor.username}, who sees every record)"
-    print_lists(f"{title}, current visible_to()", results, page_size_query_counts(clients[""]))
-
-    if args.prototype:
-        problems = visibility_prototype.same_rows(head) + visibility_prototype.same_rows(auditor)
+        clients["[auditor] "] = FreshUserClient(auditor)
+    shapes = {CURRENT: nullcontext}
+    if args.baseline:
+        problems = guardian_baseline.same_rows(head) + guardian_baseline.same_rows(auditor)
         if problems:
-            sys.exit("Prototype visible_to() differs: " + "; ".join(problems))
-        with visibility_prototype.patched():
-            proposed = measure_lists(clients, args)
-            proposed_counts = page_size_query_counts(clients[""])
-        note = "PROTOTYPE visible_to() (benchmarks/visibility_prototype.py; same rows checked)"
-        print_lists(f"{title}, {note}", proposed, proposed_counts)
-        print_gain(results, proposed)
+            sys.exit("guardian's visible_to() returns other rows: " + "; ".join(problems))
+        shapes[BASELINE] = guardian_baseline.patched
+    results = measure_lists(clients, shapes, args)
+    title = f"List API as {head.username} ([auditor] rows: {auditor.username}, who sees every record)"
+    for name, patch in shapes.items():
+        with patch():
+            counts = page_size_query_counts(clients[""])
+        note = name if name == CURRENT else f"{name} (benchmarks/guardian_baseline.py; same rows checked)"
+        print_lists(f"{title}, {note}", results[name], counts)
+    if args.baseline:
+        print_ratio(results[CURRENT], results[BASELINE])
 
     print_triage(measure_triage(agency, head, n=args.triage))
 
     if args.explain:
-        explain_lists(clients, results, prototype=args.prototype)
+        explain_lists(clients, shapes, results)
     print(
         f"\nLoad average (1/5/15 min) at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())} "
         f"on {os.cpu_count()} CPUs"
@@ -119,20 +126,33 @@ def main() -> None:
     print(f"Total runtime: {time.perf_counter() - started:.1f} s")
 
 
-def api_client(user: User) -> APIClient:
-    client = APIClient(HTTP_HOST="localhost")
-    client.force_authenticate(user=user)
-    return client
+class FreshUserClient(APIClient):
+    """Authenticate every request as a fresh copy of user, as a token lookup gives each request its own.
+
+    One shared instance would carry what a request caches on the user (User.group_ids, User.roles)
+    into every later request and hide the query that fills it.
+    """
+
+    def __init__(self, user: User) -> None:
+        super().__init__(HTTP_HOST="localhost")
+        self.pristine = User.objects.get(pk=user.pk)  # never used itself, so nothing is cached on it
+
+    def request(self, **kwargs):
+        self.force_authenticate(user=copy.copy(self.pristine))
+        return super().request(**kwargs)
 
 
-def measure_lists(clients: dict[str, APIClient], args) -> list[Sample]:
-    results = [measure_get(clients[""], url, n=args.requests, warmup=args.warmup) for url in LIST_ENDPOINTS]
-    for prefix, client in clients.items():
-        if prefix:
-            results += [
-                measure_get(client, url, n=args.requests, warmup=args.warmup, label=prefix + url)
-                for url in ("/api/v1/leads/", "/api/v1/cases/")
-            ]
+def measure_lists(clients: dict[str, APIClient], shapes: dict, args) -> dict[str, list[Sample]]:
+    """Time every list in every shape, the shapes of one list back to back so that load changes hit them alike."""
+    lists = [("", url) for url in LIST_ENDPOINTS] + [
+        (prefix, url) for prefix in clients if prefix for url in ("/api/v1/leads/", "/api/v1/cases/")
+    ]
+    results: dict[str, list[Sample]] = {name: [] for name in shapes}
+    for prefix, url in lists:
+        for name, patch in shapes.items():
+            with patch():
+                sample = measure_get(clients[prefix], url, n=args.requests, warmup=args.warmup, label=prefix + url)
+            results[name].append(sample)
     return results
 
 
@@ -142,7 +162,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="print EXPLAIN ANALYZE of the lead list COUNT and page SELECT (and of lists missing the goal)",
+        help=(
+            "print EXPLAIN ANALYZE of the lead list COUNT and page SELECT, and of lists missing the goal "
+            "or, with --baseline, whose SQL is slower than the baseline's; in each shape timed"
+        ),
     )
     parser.add_argument("--requests", type=int, default=50, help="timed requests per list (default 50)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per list first (default 5)")
@@ -165,9 +188,9 @@ def parse_args() -> argparse.Namespace:
         help="skip timing both lists for the province auditor, who sees every record",
     )
     parser.add_argument(
-        "--prototype",
+        "--baseline",
         action="store_true",
-        help="also time the lists with the faster visible_to() of benchmarks/visibility_prototype.py",
+        help="also time the lists with guardian's get_objects_for_user (benchmarks/guardian_baseline.py)",
     )
     parser.add_argument(
         "--gc-freeze",
@@ -304,16 +327,20 @@ def print_lists(title: str, results: list[Sample], page_size_counts: dict) -> No
         print(f"    {url:<38} {' / '.join(map(str, counts))}  {verdict}")
 
 
-def print_gain(current: list[Sample], proposed: list[Sample]) -> None:
-    print("\nPrototype vs current (ms; ratio = current / prototype)")
+def print_ratio(current: list[Sample], baseline: list[Sample]) -> None:
+    print(
+        "\nBaseline vs current (ms, baseline → current; ratio = baseline / current: "
+        "how much faster the project's query is than guardian's generic one)"
+    )
     measures = (
         ("p50", lambda s: s.pct(50)),
         ("p95", lambda s: s.pct(95)),
         ("p95-gc", lambda s: s.pct_without_gc(95)),
+        ("sql p50", lambda s: percentile(s.sql_ms, 50)),
     )
-    for before, after in zip(current, proposed, strict=True):
-        cells = [f"{name} {m(before):5.1f} → {m(after):5.1f} ({m(before) / m(after):3.1f}x)" for name, m in measures]
-        print(f"  {before.label:<36} " + "  ".join(cells))
+    for now, before in zip(current, baseline, strict=True):
+        cells = [f"{name} {m(before):5.1f} → {m(now):5.1f} ({m(before) / m(now):4.1f}x)" for name, m in measures]
+        print(f"  {now.label:<36} " + "  ".join(cells))
 
 
 def print_triage(results: dict[str, Sample]) -> None:
@@ -339,20 +366,27 @@ def print_triage(results: dict[str, Sample]) -> None:
             print(f"  → {decision}: decision + PDF render (on_commit, same request) ≈ {total:.0f} ms at p50")
 
 
-def explain_lists(clients: dict[str, APIClient], results: list[Sample], *, prototype: bool) -> None:
-    """Explain the lead list, and every list whose p95 (without GC pauses) misses the goal."""
-    explain(clients[""], "/api/v1/leads/")
-    for result in results:
-        prefix = next((p for p in clients if p and result.label.startswith(p)), "")
-        url = result.label[len(prefix) :]
-        if result.pct_without_gc(95) > GOAL_MS and result.label != "/api/v1/leads/":
-            explain(clients[prefix], url, note=f"{prefix}current visible_to()")
-            if prototype:
-                with visibility_prototype.patched():
-                    explain(clients[prefix], url, note=f"{prefix}PROTOTYPE visible_to()")
-    if prototype:
-        with visibility_prototype.patched():
-            explain(clients[""], "/api/v1/leads/", note="PROTOTYPE visible_to()")
+def explain_lists(clients: dict[str, APIClient], shapes: dict, results: dict[str, list[Sample]]) -> None:
+    """Explain the lead list, every list missing the goal and every list slower than the baseline, in each shape.
+
+    "Missing the goal" is judged on p95 without GC pauses; "slower" on the SQL time per request (less noisy than
+    wall time on a shared machine) at p50, by more than SLOWER_THAN_BASELINE.
+    """
+    labels = ["/api/v1/leads/"]
+    for samples in results.values():
+        labels += [s.label for s in samples if s.pct_without_gc(95) > GOAL_MS and s.label not in labels]
+    if BASELINE in results:
+        labels += [
+            now.label
+            for now, before in zip(results[CURRENT], results[BASELINE], strict=True)
+            if percentile(now.sql_ms, 50) > SLOWER_THAN_BASELINE * percentile(before.sql_ms, 50)
+            and now.label not in labels
+        ]
+    for label in labels:
+        prefix = next((p for p in clients if p and label.startswith(p)), "")
+        for name, patch in shapes.items():
+            with patch():
+                explain(clients[prefix], label[len(prefix) :], note=prefix + name)
 
 
 if __name__ == "__main__":
