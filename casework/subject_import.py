@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from casework.models import Subject
-from casework.models.subjects import mask_id_number
+from casework.models.subjects import id_check_digit, mask_id_number
 from organisation.models import Region
 
 COLUMNS = (
@@ -54,7 +54,6 @@ PROFESSION_ALIASES = {"医师": "doctor", "药师": "pharmacist", "护士": "nur
 ORGANISATIONS = (Subject.Kind.INSTITUTION, Subject.Kind.PHARMACY)
 PERSONS = (Subject.Kind.INSURED, Subject.Kind.PRACTITIONER)
 MAX_LENGTHS = {"code": 40, "name": 120, "category": 40, "address": 200}
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 @dataclass(frozen=True)
@@ -258,7 +257,7 @@ def _id_number_problem(id_number: str) -> str | None:
     body, check = id_number[:17], id_number[17]
     if not body.isdigit() or not (check.isdigit() or check == "X"):
         return "身份证号码格式不正确"
-    if "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11] != check:
+    if id_check_digit(body) != check:
         return "身份证号码校验位不正确"
     return None
 

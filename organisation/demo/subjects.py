@@ -4,7 +4,7 @@ import datetime
 import random
 
 from casework.models import Subject
-from casework.models.subjects import mask_id_number
+from casework.models.subjects import id_check_digit, mask_id_number
 from organisation.demo.cities import CITIES, City
 from organisation.demo.subject_names import (
     CLINIC_KINDS,
@@ -192,9 +192,3 @@ class SubjectGenerator:
                 }
             )
         return result
-
-
-def id_check_digit(body: str) -> str:
-    """The GB 11643 check character of the first 17 digits of a citizen ID number."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
