@@ -57,3 +57,12 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 def add_days(start: datetime.date, days: int) -> datetime.date:
     """Calendar days, for rules counted in 日 rather than 工作日."""
     return start + datetime.timedelta(days=days)
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days lie after start up to and including end (0 when end <= start)."""
+    count, current = 0, start
+    while current < end:
+        current += datetime.timedelta(days=1)
+        count += is_working_day(current)
+    return count

@@ -58,3 +58,28 @@ def test_zero_days_is_the_start_date_and_negative_is_refused():
     assert add_working_days(D(2026, 3, 2), 0) == D(2026, 3, 2)
     with pytest.raises(ValueError):
         add_working_days(D(2026, 3, 2), -1)
+
+
+def test_working_days_between_counts_after_start_up_to_end():
+    from casework.deadlines import working_days_between
+
+    assert working_days_between(D(2026, 9, 30), D(2026, 10, 8)) == 1  # the holiday week counts nothing
+    assert working_days_between(D(2026, 10, 9), D(2026, 10, 12)) == 2  # Sat 10/10 is a working day
+    assert working_days_between(D(2026, 10, 12), D(2026, 10, 12)) == 0
+
+
+def test_the_deadline_tag_says_days_left_today_or_overdue():
+    import time_machine
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load deadlines %}{% deadline due running unit %}")
+    with time_machine.travel(D(2026, 9, 30)), translation.override("zh-hans"):
+        ahead = template.render(Context({"due": D(2026, 10, 9), "running": True, "unit": "working"}))
+        late = template.render(Context({"due": D(2026, 9, 25), "running": True, "unit": "calendar"}))
+        today = template.render(Context({"due": D(2026, 9, 30), "running": True, "unit": "working"}))
+        finished = template.render(Context({"due": D(2026, 9, 25), "running": False, "unit": "working"}))
+    assert "2026年10月9日" in ahead and "剩余 2 个工作日" in ahead
+    assert "逾期 5 天" in late and "overdue-text" in late
+    assert "今日到期" in today
+    assert "逾期" not in finished and "剩余" not in finished

@@ -141,6 +141,10 @@ class Deadline(models.Model):
         return f"{self.get_step_display()} {self.due}"
 
     @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    @property
     def is_overdue(self) -> bool:
         return self.closed_on is None and self.due < timezone.localdate()
 

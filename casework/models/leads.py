@@ -103,6 +103,10 @@ class Lead(PipelineMixin, models.Model):
         return f"#{self.pk} {self.title}"
 
     @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.PENDING and self.deadline < timezone.localdate()
 
