@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 
 from casework.models import Case, Deadline, Lead, Subject
 from documents.models import Document
-from organisation.models import User
+from organisation.models import Agency, User
+from organisation.roles import Role
 
 
 def lead_list(*, user: User):
@@ -39,9 +40,15 @@ def case_list(*, user: User):
     )
 
 
+# The registry holds insured persons' names: only the medical-security side and auditors browse it.
+REGISTRY_AGENCY_KINDS = (Agency.Kind.BUREAU, Agency.Kind.INSURANCE_AGENCY)
+
+
 def subjects_for(*, user: User):
     """Registry entries of the user's region and the regions below it."""
     if not user.is_authenticated or user.agency_id is None:
+        return Subject.objects.none()
+    if user.agency.kind not in REGISTRY_AGENCY_KINDS and not user.has_role(Role.AUDITOR):
         return Subject.objects.none()
     return Subject.objects.in_regions(user.agency.region.descendant_ids())
 

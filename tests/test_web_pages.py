@@ -181,3 +181,24 @@ def test_list_pages_have_constant_query_counts(client, alice, make_lead, django_
     for name in ("task-list", "lead-list", "case-list"):
         with django_assert_max_num_queries(12):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_outsiders_cannot_act_on_a_case_or_download_its_documents(client, charlie, alice, case):
+    document = case.documents.get()
+    client.force_login(charlie)
+    assert client.post(reverse("case-start-investigation", args=[case.pk])).status_code == 404
+    assert client.post(reverse("case-withdraw", args=[case.pk]), {"reason": "x"}).status_code == 404
+    assert client.get(reverse("document-pdf", args=[document.pk])).status_code == 404
+    client.logout()
+    response = client.get(reverse("document-pdf", args=[document.pk]))
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    response = client.post(reverse("case-withdraw", args=[case.pk]), {"reason": "x"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPENED
+
+
+def test_admin_is_for_staff_only(client, alice):
+    client.force_login(alice)
+    response = client.get("/admin/casework/subject/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
