@@ -34,7 +34,7 @@ install: system $(VENV)/.installed  ## Create .venv and install the project with
 demo: install  ## Fresh database, demo data, ASGI server on 127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py demo_data
+	$(PY) manage.py demo_data --base-url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 

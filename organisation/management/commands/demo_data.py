@@ -7,6 +7,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from casework.models import Case, Lead, Subject
 from organisation.demo.agencies import PasswordSetter, ensure_regions_and_agencies, ensure_users
@@ -18,7 +19,13 @@ from organisation.demo.subjects import ensure_subjects
 class Command(BaseCommand):
     help = "Install the demo regions, agencies, users, subjects, leads and cases (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000", help="where the server will listen (printed with the logins)"
+        )
+
     def handle(self, *args, **options):
+        self.base_url = options["base_url"]
         started = time.monotonic()
         password = settings.DEMO_PASSWORD
         passwords = PasswordSetter(password)
@@ -49,15 +56,17 @@ class Command(BaseCommand):
         write("")
         write(_table(["用户名", "姓名", "机构", "角色", "密码"], [[*row, password] for row in logins]))
         write("")
-        write("网页：     http://127.0.0.1:8000/")
-        write("API 文档： http://127.0.0.1:8000/api/docs/")
-        write("管理后台： http://127.0.0.1:8000/admin/  （用户名 admin）")
+        base = self.base_url.rstrip("/")
+        write(f"网页：     {base}/")
+        write(f"API 文档： {base}/api/docs/")
+        write(f"管理后台： {base}/admin/  （用户名 admin）")
         write(self.style.SUCCESS(f"演示数据已就绪，用时 {seconds:.1f} 秒。"))
 
 
 def _counts(queryset, statuses) -> str:
     counts = Counter(queryset.values_list("status", flat=True))
-    return "，".join(f"{status} {counts.get(status, 0)}" for status in statuses.values)
+    with translation.override(settings.LANGUAGE_CODE):
+        return "，".join(f"{label} {counts.get(status, 0)}" for status, label in statuses.choices)
 
 
 def _width(text: str) -> int:
