@@ -13,7 +13,6 @@ from django.db import connection, transaction
 from casework.models import Case, CaseGroupObjectPermission, Lead, LeadGroupObjectPermission
 from organisation import services as org_services
 from organisation.models import Agency
-from organisation.roles import OWNER_OBJECT_PERMS
 from organisation.services import grant_owner_access
 
 GRANT_SAMPLE_PER_AGENCY = 100  # objects per agency granted through grant_owner_access itself
@@ -60,7 +59,7 @@ def _grants_by_agency(agencies: list[Agency], model) -> dict[int, set[tuple[int,
     perm_ids = dict(org_services._permissions_of(model._meta.app_label))
     grants = {}
     for agency in agencies:
-        pairs = org_services._grantee_groups(agency, OWNER_OBJECT_PERMS[label], label)
+        pairs = org_services._grantee_groups(agency, label)
         grants[agency.pk] = {(group_id, perm_ids[c]) for group_id, codenames in pairs for c in codenames}
     return grants
 

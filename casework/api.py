@@ -22,7 +22,6 @@ from casework.serializers import (
     SubjectSerializer,
     TriageSerializer,
 )
-from documents.models import Document
 from workflows.triage import triage_decide, triage_start
 
 
@@ -104,7 +103,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 "leads",
                 Prefetch("deadlines", queryset=Deadline.objects.order_by("due")),
                 Prefetch("violations", queryset=Violation.objects.select_related("subject", "item")),
-                Prefetch("documents", queryset=Document.objects.defer("pdf", "context")),
+                Prefetch("documents", queryset=selectors.document_refs()),
             )
             .get()
         )

@@ -16,19 +16,20 @@ def lead_detail(lead: Lead) -> Lead:
     return (
         Lead.objects.filter(pk=lead.pk)
         .select_related("agency", "case", "decided_by", "registered_by")
-        .prefetch_related("subjects", Prefetch("documents", queryset=_documents()))
+        .prefetch_related("subjects", Prefetch("documents", queryset=document_refs()))
         .get()
     )
 
 
-def _documents():
+def document_refs():
+    """Documents for listing: without PDF bytes or frozen contexts, with what they supersede."""
     return Document.objects.select_related("supersedes").defer(
         "pdf", "context", "supersedes__pdf", "supersedes__context"
     )
 
 
 def case_documents(case: Case):
-    return _documents().filter(case=case)
+    return document_refs().filter(case=case)
 
 
 def case_list(*, user: User):

@@ -18,8 +18,7 @@ MAX_FAILURES = 10
 FAILURE_WINDOW_SECONDS = 15 * 60
 
 
-def _failure_key(request) -> str:
-    data = request.data if hasattr(request.data, "get") else {}
+def _failure_key(request, data) -> str:
     username = str(data.get("username", ""))[:150].lower()
     return f"login-failures:{request.META.get('REMOTE_ADDR', '')}:{username}"
 
@@ -35,13 +34,13 @@ class ObtainToken(APIView):
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request):
-        key = _failure_key(request)
+        data = request.data if hasattr(request.data, "get") else {}
+        key = _failure_key(request, data)
         if cache.get(key, 0) >= MAX_FAILURES:
             return Response(
                 {"detail": _("Too many failed sign-ins; try again in 15 minutes.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
-        data = request.data if hasattr(request.data, "get") else {}
         serializer = AuthTokenSerializer(data=data, context={"request": request})
         if not serializer.is_valid():
             cache.add(key, 0, FAILURE_WINDOW_SECONDS)

@@ -50,6 +50,14 @@ AUDITOR_OBJECT_PERMS: dict[str, tuple[str, ...]] = {
     "casework.case": ("view_case",),
 }
 
+
+def object_perms_of(role: str, label: str) -> tuple[str, ...]:
+    """The object permissions a role group holds on a record of model label it may access."""
+    if role == Role.AUDITOR:
+        return AUDITOR_OBJECT_PERMS[label]
+    return OWNER_OBJECT_PERMS[label].get(role, ())
+
+
 # Model-level permissions a role holds in its own agency (creating records, reference data).
 ROLE_GLOBAL_PERMS: dict[str, tuple[str, ...]] = {
     Role.CLERK: ("casework.add_lead",),

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from guardian.utils import get_group_obj_perms_model
 
 from organisation.models import Agency, NumberSequence, Region, RoleGroup, User
-from organisation.roles import AUDITOR_OBJECT_PERMS, OWNER_OBJECT_PERMS, ROLE_GLOBAL_PERMS, Role
+from organisation.roles import OWNER_OBJECT_PERMS, ROLE_GLOBAL_PERMS, Role, object_perms_of
 
 
 def role_group_ensure(*, agency: Agency, role: str) -> RoleGroup:
@@ -27,15 +27,15 @@ def role_group_ensure(*, agency: Agency, role: str) -> RoleGroup:
 
 def _grant_existing_records(role_group: RoleGroup) -> None:
     """Give a newly created role group its permissions on the records that already exist."""
-    regions = role_group.agency.region.descendant_ids() if role_group.role == Role.AUDITOR else None
-    for label, owner_perms in OWNER_OBJECT_PERMS.items():
-        model = apps.get_model(label)
-        if regions is not None:
-            codenames, records = AUDITOR_OBJECT_PERMS[label], model.objects.filter(agency__region__in=regions)
-        else:
-            codenames, records = owner_perms.get(role_group.role, ()), model.objects.filter(agency=role_group.agency)
+    for label in OWNER_OBJECT_PERMS:
+        codenames = object_perms_of(role_group.role, label)
         if not codenames:
             continue
+        model = apps.get_model(label)
+        if role_group.role == Role.AUDITOR:
+            records = model.objects.filter(agency__region__in=role_group.agency.region.descendant_ids())
+        else:
+            records = model.objects.filter(agency=role_group.agency)
         perm_ids = dict(_permissions_of(model._meta.app_label))
         perm_model = get_group_obj_perms_model(model)
         rows = (
@@ -65,13 +65,12 @@ def grant_owner_access(objs: Iterable[models.Model]) -> None:
     if not objs:
         return
     label = objs[0]._meta.label_lower
-    perm_ids = {codename: pk for codename, pk in _permissions_of(objs[0]._meta.app_label)}
-    owner_perms = OWNER_OBJECT_PERMS[label]
+    perm_ids = dict(_permissions_of(objs[0]._meta.app_label))
     model = get_group_obj_perms_model(objs[0])
     rows, groups_for_agency = [], {}
     for obj in objs:
         if obj.agency_id not in groups_for_agency:
-            groups_for_agency[obj.agency_id] = _grantee_groups(obj.agency, owner_perms, label)
+            groups_for_agency[obj.agency_id] = _grantee_groups(obj.agency, label)
         for group_id, codenames in groups_for_agency[obj.agency_id]:
             rows.extend(
                 model(group_id=group_id, permission_id=perm_ids[codename], content_object=obj) for codename in codenames
@@ -79,17 +78,13 @@ def grant_owner_access(objs: Iterable[models.Model]) -> None:
     model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
-def _grantee_groups(agency: Agency, owner_perms: dict, label: str) -> list[tuple[int, tuple[str, ...]]]:
+def _grantee_groups(agency: Agency, label: str) -> list[tuple[int, tuple[str, ...]]]:
     regions = [region.pk for region in agency.region.ancestors_and_self()]
-    grants = []
-    for role_group in RoleGroup.objects.filter(
-        models.Q(agency=agency, role__in=list(owner_perms)) | models.Q(role=Role.AUDITOR, agency__region__in=regions)
-    ):
-        if role_group.role == Role.AUDITOR:
-            grants.append((role_group.group_id, AUDITOR_OBJECT_PERMS[label]))
-        else:
-            grants.append((role_group.group_id, owner_perms[role_group.role]))
-    return grants
+    role_groups = RoleGroup.objects.filter(
+        models.Q(agency=agency, role__in=list(OWNER_OBJECT_PERMS[label]))
+        | models.Q(role=Role.AUDITOR, agency__region__in=regions)
+    )
+    return [(role_group.group_id, object_perms_of(role_group.role, label)) for role_group in role_groups]
 
 
 def _permissions_of(app_label: str):
