@@ -34,7 +34,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_object(self):
         lead = access_lead_by_id(self.request.user, self.kwargs["pk"])
-        return selectors.lead_detail(lead)
+        return selectors.lead_detail(lead, user=self.request.user)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -66,7 +66,9 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             amount_estimate=data.get("amount_estimate"),
             by=user,
         )
-        return Response(LeadDetailSerializer(selectors.lead_detail(lead)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            LeadDetailSerializer(selectors.lead_detail(lead, user=request.user)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=TriageSerializer, responses={200: LeadDetailSerializer})
     @action(detail=True, methods=["post"])
@@ -82,7 +84,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             if case is None:
                 raise InvalidInput(errors={"case": ["未找到该案件。"]})
         lead = triage_decide(lead=lead, by=request.user, decision=data["decision"], reason=data["reason"], case=case)
-        return Response(LeadDetailSerializer(selectors.lead_detail(lead)).data)
+        return Response(LeadDetailSerializer(selectors.lead_detail(lead, user=request.user)).data)
 
 
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):

@@ -12,11 +12,15 @@ def lead_list(*, user: User):
     return Lead.objects.visible_to(user).with_related().order_by("-received_at", "-id")
 
 
-def lead_detail(lead: Lead) -> Lead:
+def lead_detail(lead: Lead, *, user: User) -> Lead:
+    """The lead with what its pages show; notices to a reporter only for those who may see the reporter."""
+    documents = document_refs()
+    if not user.has_perm("casework.view_reporter_identity", lead):
+        documents = documents.without_confidential()
     return (
         Lead.objects.filter(pk=lead.pk)
-        .select_related("agency", "case", "decided_by", "registered_by")
-        .prefetch_related("subjects", Prefetch("documents", queryset=document_refs()))
+        .select_related("agency", "case", "decided_by", "registered_by", "merged_into")
+        .prefetch_related("subjects", Prefetch("documents", queryset=documents))
         .get()
     )
 

@@ -122,10 +122,14 @@ def lead_dismiss(*, lead: Lead, by: User, reason: str, at: datetime.datetime | N
     return lead
 
 
-def check_merge_target(*, lead: Lead, case: Case | None) -> None:
-    """A lead merges only into an open case of its own agency that shares a subject."""
-    if case is None:
-        raise InvalidInput(errors={"case": [_("Choose the case to merge into.")]})
+def check_merge_target(*, lead: Lead, case: Case | None = None, target: Lead | None = None) -> None:
+    """A lead merges into an open case sharing a subject, or into another pending lead, of its own agency."""
+    if (case is None) == (target is None):
+        raise InvalidInput(errors={"case": [_("Choose the case or the lead to merge into.")]})
+    if target is not None:
+        if target.pk == lead.pk or target.agency_id != lead.agency_id or target.status != Lead.Status.PENDING:
+            raise InvalidInput(errors={"lead": [_("Choose another lead of your agency that awaits triage.")]})
+        return
     if case.agency_id != lead.agency_id or not case.is_open:
         raise InvalidInput(errors={"case": [_("Choose an open case of your agency.")]})
     if not case.subjects.filter(pk__in=lead.subjects.values("pk")).exists():
@@ -149,6 +153,30 @@ def lead_merge(*, lead: Lead, case: Case, by: User, at: datetime.datetime | None
         lead.save(update_fields=["status", "decided_by", "decided_at", "case"])
         case.subjects.add(*lead.subjects.all())
     return case
+
+
+def lead_merge_into_lead(*, lead: Lead, target: Lead, by: User, at: datetime.datetime | None = None) -> Lead:
+    """Merge a lead into another pending lead on the same facts; both stay on record.
+
+    The target takes over the subjects and keeps the earlier receipt date for its deadline;
+    locks both leads in primary-key order, so two opposite merges cannot both succeed.
+    """
+    with transaction.atomic(), acting(by):
+        locked = {row.pk: row for row in Lead.objects.select_for_update().filter(pk__in=[lead.pk, target.pk])}
+        lead, target = locked[lead.pk], locked[target.pk]
+        if lead.status != Lead.Status.PENDING:
+            raise AlreadyDecided()
+        check_merge_target(lead=lead, target=target)
+        check_decision_time(lead=lead, at=at)
+        _decided(lead, Lead.Status.MERGED, by, at)
+        lead.merged_into = target
+        lead.save(update_fields=["status", "decided_by", "decided_at", "merged_into"])
+        target.subjects.add(*lead.subjects.all())
+        if lead.received_at < target.received_at:
+            # The facts were known since the earlier receipt: the 15-working-day clock runs from there.
+            target.received_at, target.deadline = lead.received_at, lead.deadline
+            target.save(update_fields=["received_at", "deadline"])
+    return target
 
 
 def lead_open_case(

@@ -35,7 +35,7 @@ def lead_list(request):
 
 @login_required
 def lead_detail(request, pk):
-    lead = selectors.lead_detail(access_lead_by_id(request.user, pk))
+    lead = selectors.lead_detail(access_lead_by_id(request.user, pk), user=request.user)
     task = pending_triage_task(lead) if request.user.has_perm("casework.triage_lead", lead) else None
     context = {"lead": lead, "triage_task": task, "history": selectors.history_for(lead)}
     return render(request, "casework/lead_detail.html", context)

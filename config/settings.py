@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "documents",
     "workflows",
     "referrals",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,24 @@ STORAGES = {
 }
 # Private files (evidence, attachments) live outside the web root and are served by checked views.
 PRIVATE_ROOT = Path(os.getenv("PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
+# Whistleblower attachments (issue 4): at most this size each, and this many per submission.
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", "10")
+# Request bodies other than file parts (JSON batches of 5,000 screening hits are ~3 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(16 * 1024 * 1024))
+# Files larger than this are streamed to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Fernet keys for reporter identity, newest first (intake/crypto.py); empty derives one from SECRET_KEY.
+REPORTER_IDENTITY_KEYS = envlist("REPORTER_IDENTITY_KEYS", "")
+# Per-address limits on the public report endpoints (api.md: at least 20 submissions an hour;
+# more than 30 failed look-ups an hour is refused).
+PUBLIC_REPORT_SUBMISSIONS_PER_HOUR = envint("PUBLIC_REPORT_SUBMISSIONS_PER_HOUR", "30")
+PUBLIC_REPORT_FAILED_LOOKUPS_PER_HOUR = envint("PUBLIC_REPORT_FAILED_LOOKUPS_PER_HOUR", "30")
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# Error reports never carry reporters' form data (see config/errors.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.ReporterSafeExceptionFilter"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

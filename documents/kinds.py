@@ -15,7 +15,19 @@ class DocumentKind:
 CASE_OPENING_FORM = DocumentKind("case_opening_form", "立案审批表", "立审", "documents/case_opening_form.html")
 NON_OPENING_NOTICE = DocumentKind("non_opening_notice", "不予立案告知书", "不立告", "documents/non_opening_notice.html")
 
-KINDS: dict[str, DocumentKind] = {kind.code: kind for kind in (CASE_OPENING_FORM, NON_OPENING_NOTICE)}
+# Addressed to a named reporter: they carry the reporter's identity (条例 Art.35), so only holders of
+# casework.view_reporter_identity on the lead see them.
+REPORT_ACCEPTANCE_NOTICE = DocumentKind(
+    "report_acceptance_notice", "举报受理告知书", "举受告", "documents/report_acceptance_notice.html"
+)
+REPORT_RESULT_NOTICE = DocumentKind(
+    "report_result_notice", "举报处理结果告知书", "举结告", "documents/report_result_notice.html"
+)
+CONFIDENTIAL_KIND_CODES = (REPORT_ACCEPTANCE_NOTICE.code, REPORT_RESULT_NOTICE.code)
+
+KINDS: dict[str, DocumentKind] = {
+    kind.code: kind for kind in (CASE_OPENING_FORM, NON_OPENING_NOTICE, REPORT_ACCEPTANCE_NOTICE, REPORT_RESULT_NOTICE)
+}
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]
 
 

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from documents.kinds import KIND_CHOICES
+from documents.kinds import CONFIDENTIAL_KIND_CODES, KIND_CHOICES
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -12,10 +12,20 @@ class DocumentQuerySet(models.QuerySet):
 
         if not user.is_authenticated:
             return self.none()
+        confidential = Q(kind__in=CONFIDENTIAL_KIND_CODES)
         return self.filter(
-            Q(case__in=Case.objects.visible_to(user).values("pk"))
-            | Q(lead__in=Lead.objects.visible_to(user).values("pk"))
+            (
+                ~confidential
+                & (
+                    Q(case__in=Case.objects.visible_to(user).values("pk"))
+                    | Q(lead__in=Lead.objects.visible_to(user).values("pk"))
+                )
+            )
+            | (confidential & Q(lead__in=Lead.objects.identity_readable_by(user).values("pk")))
         )
+
+    def without_confidential(self):
+        return self.exclude(kind__in=CONFIDENTIAL_KIND_CODES)
 
     def issued(self):
         return self.exclude(sha256="")

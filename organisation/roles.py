@@ -26,12 +26,12 @@ class Role(models.TextChoices):
 # Object permissions granted on a record to the owning agency's role groups.
 OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "casework.lead": {
-        Role.CLERK: ("view_lead", "change_lead"),
+        Role.CLERK: ("view_lead", "change_lead", "view_reporter_identity"),
         Role.INVESTIGATOR: ("view_lead",),
         Role.SECTION_HEAD: ("view_lead", "change_lead", "triage_lead"),
         Role.LEGAL_REVIEWER: ("view_lead",),
         Role.DIRECTOR: ("view_lead", "triage_lead"),
-        Role.REWARD_HANDLER: ("view_lead",),
+        Role.REWARD_HANDLER: ("view_lead", "view_reporter_identity"),
     },
     "casework.case": {
         Role.CLERK: ("view_case",),
@@ -64,4 +64,5 @@ ROLE_GLOBAL_PERMS: dict[str, tuple[str, ...]] = {
     Role.SECTION_HEAD: ("casework.add_lead",),
     Role.DIRECTOR: ("casework.add_lead",),
     Role.INVESTIGATOR: ("casework.add_lead",),
+    Role.SCREENING_SERVICE: ("intake.submit_screen_hits",),
 }

@@ -9,7 +9,7 @@ class TriageProcess(Process):
 
     class Decision(models.TextChoices):
         DISMISS = "dismiss", _("Do not open a case")
-        MERGE = "merge", _("Merge into an open case")
+        MERGE = "merge", _("Merge into an open case or lead")
         OPEN = "open", _("Open a case")
 
     lead = models.OneToOneField("casework.Lead", on_delete=models.CASCADE, related_name="triage_process")
@@ -17,6 +17,9 @@ class TriageProcess(Process):
     decision_reason = models.TextField(_("reason"), blank=True)
     merge_case = models.ForeignKey(
         "casework.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merge_lead = models.ForeignKey(
+        "casework.Lead", verbose_name=_("lead"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

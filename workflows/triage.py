@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 from casework import services
 from casework.errors import AlreadyDecided, InvalidInput
 from casework.models import Case, Lead
+from intake.services import reports_lead_decided
 from organisation.models import User
 from workflows.models import TriageProcess
 
@@ -50,12 +51,13 @@ class TriageFlow(flow.Flow):
         .Case(this.open_case, lambda activation: activation.process.decision == TriageProcess.Decision.OPEN)
     )
     dismiss = flow.Function(this.dismiss_lead).Next(this.end)
-    merge = flow.Function(this.merge_lead).Next(this.end)
+    merge = flow.Function(this.merge_into_target).Next(this.end)
     open_case = flow.Function(this.open_case_from_lead).Next(this.end)
     end = flow.End()
 
-    def register_lead(self, activation, **fields):
-        lead = services.lead_register(**fields)
+    def register_lead(self, activation, lead: Lead | None = None, **fields):
+        """Register a lead from fields, or queue one already registered in bulk (screening hits)."""
+        lead = lead or services.lead_register(**fields)
         activation.process.lead = lead
         return lead
 
@@ -64,20 +66,36 @@ class TriageFlow(flow.Flow):
         services.lead_dismiss(
             lead=process.lead, by=process.decided_by, reason=process.decision_reason, at=process.decided_at
         )
+        reports_lead_decided(lead=process.lead)
 
-    def merge_lead(self, activation):
+    def merge_into_target(self, activation):
         process = activation.process
-        services.lead_merge(lead=process.lead, case=process.merge_case, by=process.decided_by, at=process.decided_at)
+        if process.merge_lead_id:
+            services.lead_merge_into_lead(
+                lead=process.lead, target=process.merge_lead, by=process.decided_by, at=process.decided_at
+            )
+        else:
+            services.lead_merge(
+                lead=process.lead, case=process.merge_case, by=process.decided_by, at=process.decided_at
+            )
+            reports_lead_decided(lead=process.lead)
 
     def open_case_from_lead(self, activation):
         process = activation.process
         services.lead_open_case(lead=process.lead, by=process.decided_by, at=process.decided_at)
+        reports_lead_decided(lead=process.lead)
 
 
 def triage_start(**fields) -> Lead:
     """Register a lead and put it in its agency's triage queue."""
     with transaction.atomic():
         return TriageFlow.start.run(**fields)
+
+
+def triage_queue(leads: list[Lead]) -> None:
+    """Put leads registered in bulk into their agency's triage queue (call inside their transaction)."""
+    for lead in leads:
+        TriageFlow.start.run(lead=lead)
 
 
 def pending_triage_task(lead: Lead) -> Task | None:
@@ -91,7 +109,13 @@ def pending_triage_task(lead: Lead) -> Task | None:
 
 
 def check_decision(
-    *, lead: Lead, decision: str, reason: str = "", case: Case | None = None, at: datetime.datetime | None = None
+    *,
+    lead: Lead,
+    decision: str,
+    reason: str = "",
+    case: Case | None = None,
+    target: Lead | None = None,
+    at: datetime.datetime | None = None,
 ) -> None:
     """Validate a triage decision before any state changes."""
     if decision not in TriageProcess.Decision.values:
@@ -100,7 +124,7 @@ def check_decision(
     if decision == TriageProcess.Decision.DISMISS:
         services.check_dismissal(reason=reason)
     elif decision == TriageProcess.Decision.MERGE:
-        services.check_merge_target(lead=lead, case=case)
+        services.check_merge_target(lead=lead, case=case, target=target)
 
 
 def triage_decide(
@@ -110,6 +134,7 @@ def triage_decide(
     decision: str,
     reason: str = "",
     case: Case | None = None,
+    target: Lead | None = None,
     at: datetime.datetime | None = None,
 ) -> Lead:
     """Complete the lead's triage task with a decision; the flow then runs the matching service.
@@ -119,7 +144,7 @@ def triage_decide(
     """
     if not by.has_perm("casework.triage_lead", lead):
         raise PermissionDenied
-    check_decision(lead=lead, decision=decision, reason=reason, case=case, at=at)
+    check_decision(lead=lead, decision=decision, reason=reason, case=case, target=target, at=at)
     task = pending_triage_task(lead)
     if task is None:
         raise AlreadyDecided()
@@ -129,8 +154,10 @@ def triage_decide(
                 raise AlreadyDecided()
             process = activation.process
             process.decision, process.decision_reason = decision, reason.strip()
-            process.merge_case, process.decided_by, process.decided_at = case, by, at
-            process.save(update_fields=["decision", "decision_reason", "merge_case", "decided_by", "decided_at"])
+            process.merge_case, process.merge_lead, process.decided_by, process.decided_at = case, target, by, at
+            process.save(
+                update_fields=["decision", "decision_reason", "merge_case", "merge_lead", "decided_by", "decided_at"]
+            )
             if activation.task.status == STATUS.NEW:
                 activation.assign(by)
             elif activation.task.owner_id != by.pk:

@@ -32,7 +32,7 @@ class TriageTaskView(View):
 
     def setup_task(self, request, task_id):
         self.task = access_triage_task_by_id(request.user, task_id)
-        self.lead = case_selectors.lead_detail(Lead(pk=task_lead_id(self.task)))
+        self.lead = case_selectors.lead_detail(Lead(pk=task_lead_id(self.task)), user=request.user)
 
     def form(self, data=None):
         return TriageForm(data, merge_cases=merge_candidates(lead=self.lead))

@@ -15,6 +15,9 @@ class LeadQuerySet(models.QuerySet):
     def triageable_by(self, user):
         return with_group_grant(self, user, "triage_lead")
 
+    def identity_readable_by(self, user):
+        return with_group_grant(self, user, "view_reporter_identity")
+
     def pending(self):
         return self.filter(status=Lead.Status.PENDING)
 
@@ -38,7 +41,7 @@ class Lead(PipelineMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting triage")
         DISMISSED = "dismissed", _("Not opened")
-        MERGED = "merged", _("Merged into case")
+        MERGED = "merged", _("Merged")
         OPENED = "opened", _("Case opened")
 
     PIPELINE = {
@@ -75,6 +78,15 @@ class Lead(PipelineMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="leads",
     )
+    # Set when this lead was merged into another lead (same facts); its history stays with it.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_leads",
+    )
     decision_reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,7 +107,11 @@ class Lead(PipelineMixin, models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["-received_at", "-id"]),
         ]
-        permissions = [("triage_lead", "Can triage lead")]
+        permissions = [
+            ("triage_lead", "Can triage lead"),
+            # Reporter identity (条例 Art.35): intake clerks and reward handlers of the owning agency only.
+            ("view_reporter_identity", "Can see the reporter's identity"),
+        ]
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    name = "intake"
+    verbose_name = _("Intake")
+
+    def ready(self):
+        from intake import audit  # noqa: F401  (audit registration)
