@@ -9,6 +9,7 @@ from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
 from config import views as config_views
 from documents import views as document_views
 from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
+from intake import urls_public, urls_screening, urls_staff
 from organisation.api import ObtainToken, healthz
 from workflows import views as workflow_views
 
@@ -23,6 +24,9 @@ api_v1 = [
     path("documents/verify/", DocumentVerify.as_view(), name="api-document-verify"),
     path("documents/<int:pk>/", DocumentDetail.as_view(), name="api-document-detail"),
     path("documents/<int:pk>/pdf/", DocumentPdf.as_view(), name="api-document-pdf"),
+    *urls_public.api_urlpatterns,
+    *urls_screening.api_urlpatterns,
+    *urls_staff.api_urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -43,6 +47,9 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/withdraw/", casework_views.case_withdraw, name="case-withdraw"),
     path("documents/<int:pk>/pdf/", document_views.document_pdf, name="document-pdf"),
+    *urls_public.urlpatterns,
+    *urls_screening.urlpatterns,
+    *urls_staff.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -139,3 +139,41 @@ def api_as(db):
         return client
 
     return login
+
+
+@pytest.fixture
+def reward_handler(lyg_bureau):
+    return UserFactory(username="reward", first_name="周洁", agency=lyg_bureau, roles=[Role.REWARD_HANDLER])
+
+
+@pytest.fixture
+def cz_clerk(cz_bureau):
+    return UserFactory(username="cz_clerk", first_name="吴芳", agency=cz_bureau, roles=[Role.CLERK])
+
+
+@pytest.fixture
+def screener(lyg_bureau):
+    """连云港's screening system: a service account that may only submit hits for its region."""
+    return UserFactory(username="screener", first_name="智能监控", agency=lyg_bureau, roles=[Role.SCREENING_SERVICE])
+
+
+@pytest.fixture
+def cz_screener(cz_bureau):
+    return UserFactory(username="cz_screener", first_name="智能监控", agency=cz_bureau, roles=[Role.SCREENING_SERVICE])
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Attachments and other private files go to a per-test directory."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
