@@ -12,7 +12,7 @@ from casework import selectors
 from casework.access import access_case_by_id, access_lead_by_id, parse_id
 from casework.errors import InvalidInput
 from casework.filters import CaseFilter, LeadFilter
-from casework.models import Case, Deadline, Violation
+from casework.models import Case, Deadline, Lead, Violation
 from casework.serializers import (
     CaseDetailSerializer,
     CaseSerializer,
@@ -83,8 +83,16 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             case = Case.objects.visible_to(request.user).filter(pk=data["case"]).first()
             if case is None:
                 raise InvalidInput(errors={"case": ["未找到该案件。"]})
-        lead = triage_decide(lead=lead, by=request.user, decision=data["decision"], reason=data["reason"], case=case)
-        return Response(LeadDetailSerializer(selectors.lead_detail(lead, user=request.user)).data)
+        target = None
+        if data.get("lead") is not None:
+            target = Lead.objects.visible_to(request.user).filter(pk=data["lead"]).first()
+            if target is None:
+                raise InvalidInput(errors={"lead": ["未找到该线索。"]})
+        lead = triage_decide(
+            lead=lead, by=request.user, decision=data["decision"], reason=data["reason"], case=case, target=target
+        )
+        detail = selectors.lead_detail(lead, user=request.user)
+        return Response(LeadDetailSerializer(detail, context={"request": request}).data)
 
 
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):

@@ -52,7 +52,7 @@ class TriageForm(forms.Form):
         widget=forms.RadioSelect,
         choices=[
             ("open", _("Open a case")),
-            ("merge", _("Merge into an open case")),
+            ("merge", _("Merge into an open case or another lead")),
             ("dismiss", _("Do not open a case")),
         ],
     )
@@ -64,11 +64,14 @@ class TriageForm(forms.Form):
         help_text=_("Required when not opening a case; printed on the notice."),
     )
     case = forms.ModelChoiceField(label=_("Case to merge into"), required=False, queryset=None)
+    target = forms.ModelChoiceField(label=_("Or lead to merge into"), required=False, queryset=None)
 
-    def __init__(self, *args, merge_cases=None, **kwargs):
+    def __init__(self, *args, merge_cases=None, merge_leads=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = merge_cases
         self.fields["case"].label_from_instance = lambda case: f"{case.number} {case.title}"
+        self.fields["target"].queryset = merge_leads if merge_leads is not None else Lead.objects.none()
+        self.fields["target"].label_from_instance = lambda lead: f"#{lead.pk} {lead.title}"
 
 
 class WithdrawForm(forms.Form):

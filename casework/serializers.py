@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casework.access import MAX_ID
@@ -61,9 +62,27 @@ class LeadSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReporterSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    address = serializers.CharField()
+
+
+class ReportRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    receipt_code = serializers.CharField()
+    channel = serializers.CharField()
+    anonymous = serializers.BooleanField()
+    reporter_display = serializers.CharField()
+    reporter = ReporterSerializer(allow_null=True, help_text="Only for roles that may see the reporter; logged.")
+
+
 class LeadDetailSerializer(LeadSerializer):
     documents = DocumentRefSerializer(many=True, read_only=True)
     amount_estimate = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    report = serializers.SerializerMethodField()
 
     class Meta(LeadSerializer.Meta):
         fields = LeadSerializer.Meta.fields + [
@@ -71,8 +90,33 @@ class LeadDetailSerializer(LeadSerializer):
             "amount_estimate",
             "decision_reason",
             "decided_at",
+            "merged_into",
             "documents",
+            "report",
         ]
+
+    @extend_schema_field(ReportRefSerializer(allow_null=True))
+    def get_report(self, lead):
+        """The report behind the lead; the reporter's identity only for those who may see it, each read logged."""
+        from intake.models import Report
+        from intake.services import can_read_identity, report_identity_read, reporter_label
+
+        report = Report.objects.filter(lead=lead).first()
+        if report is None:
+            return None
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        reporter = None
+        if user is not None and can_read_identity(user, report):
+            reporter = report_identity_read(report=report, by=user)
+        return {
+            "id": report.pk,
+            "receipt_code": report.receipt_code,
+            "channel": report.channel,
+            "anonymous": report.anonymous,
+            "reporter_display": str(reporter_label(report)),
+            "reporter": reporter,
+        }
 
 
 class LeadCreateSerializer(serializers.Serializer):
@@ -90,6 +134,9 @@ class TriageSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["dismiss", "merge", "open"])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     case = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    lead = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="For merge: the pending lead to merge into."
+    )
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -141,6 +141,16 @@ def merge_candidates(*, lead: Lead):
     return Case.objects.for_agency(lead.agency_id).open().sharing_subject_with(lead).order_by("-opened_at")
 
 
+def merge_lead_candidates(*, lead: Lead):
+    """Other pending leads of the lead's agency on one of its subjects (the same facts, reported twice)."""
+    return (
+        Lead.objects.filter(agency=lead.agency_id, status=Lead.Status.PENDING, subjects__in=lead.subjects.all())
+        .exclude(pk=lead.pk)
+        .distinct()
+        .order_by("received_at", "pk")
+    )
+
+
 def lead_merge(*, lead: Lead, case: Case, by: User, at: datetime.datetime | None = None) -> Case:
     """并案: attach the lead and its subjects to an open case."""
     with transaction.atomic(), acting(by):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,8 @@ from casework.access import access_case_by_id, access_lead_by_id
 from casework.errors import DomainError
 from casework.forms import CaseFilterForm, LeadFilterForm, LeadRegisterForm, WithdrawForm
 from casework.webutils import add_domain_errors, flash_domain_error, paginate
+from intake.models import Report
+from intake.selectors import same_subject_leads
 from workflows.triage import pending_triage_task, triage_start
 
 
@@ -37,7 +39,16 @@ def lead_list(request):
 def lead_detail(request, pk):
     lead = selectors.lead_detail(access_lead_by_id(request.user, pk), user=request.user)
     task = pending_triage_task(lead) if request.user.has_perm("casework.triage_lead", lead) else None
-    context = {"lead": lead, "triage_task": task, "history": selectors.history_for(lead)}
+    context = {
+        "lead": lead,
+        "triage_task": task,
+        "history": selectors.history_for(lead),
+        "report": Report.objects.filter(lead=lead).first(),
+        "same_subject": same_subject_leads(lead=lead, user=request.user)[:20],
+        "merged_leads": lead.merged_leads.order_by("received_at"),
+        "hits": lead.screen_hits.select_related("subject").order_by("pk")[:50],
+        "hit_totals": lead.screen_hits.aggregate(count=Count("pk"), amount=Sum("amount")),
+    }
     return render(request, "casework/lead_detail.html", context)
 
 

@@ -28,7 +28,6 @@ from organisation.models import User
 from organisation.roles import Role
 
 MESSAGE_MAX_CHARS = 5000
-CONFIDENTIAL_REPORTER = "实名举报人（已保密）"
 
 
 def check_message_body(body: str) -> str:
@@ -132,7 +131,8 @@ def report_identity_read(*, report: Report, by: User) -> dict:
 
 def reporter_label(report: Report) -> str:
     """How a report's reporter is shown to staff who may not see the identity."""
-    return _("Anonymous reporter") if report.anonymous else CONFIDENTIAL_REPORTER
+    # Translated as 实名举报人（已保密）: investigators learn that a named reporter exists, not who.
+    return _("Anonymous reporter") if report.anonymous else _("Named reporter (confidential)")
 
 
 def report_acknowledge(*, report: Report, by: User) -> Report:

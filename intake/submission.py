@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
-from casework.models import Subject, id_check_digit
+from casework.models import Subject
+from casework.models.subjects import id_check_digit
 from intake import attachments, codes
 from intake.crypto import encrypt_identity
 from intake.models import Report

@@ -11,7 +11,7 @@ from casework import selectors as case_selectors
 from casework.errors import AlreadyDecided, DomainError
 from casework.forms import TriageForm
 from casework.models import Lead
-from casework.services import merge_candidates
+from casework.services import merge_candidates, merge_lead_candidates
 from casework.webutils import add_domain_errors, paginate
 from workflows.access import access_triage_task_by_id, task_lead_id
 from workflows.selectors import triage_inbox
@@ -35,7 +35,9 @@ class TriageTaskView(View):
         self.lead = case_selectors.lead_detail(Lead(pk=task_lead_id(self.task)), user=request.user)
 
     def form(self, data=None):
-        return TriageForm(data, merge_cases=merge_candidates(lead=self.lead))
+        return TriageForm(
+            data, merge_cases=merge_candidates(lead=self.lead), merge_leads=merge_lead_candidates(lead=self.lead)
+        )
 
     def render(self, request, form):
         done = self.task.status not in OPEN_TASK_STATUSES
@@ -52,7 +54,12 @@ class TriageTaskView(View):
             data = form.cleaned_data
             try:
                 lead = triage_decide(
-                    lead=self.lead, by=request.user, decision=data["decision"], reason=data["reason"], case=data["case"]
+                    lead=self.lead,
+                    by=request.user,
+                    decision=data["decision"],
+                    reason=data["reason"],
+                    case=data["case"],
+                    target=data["target"],
                 )
             except AlreadyDecided as error:
                 messages.error(request, str(error.message))
@@ -61,13 +68,17 @@ class TriageTaskView(View):
                 add_domain_errors(form, error)
             else:
                 messages.success(request, _decision_message(lead))
-                return redirect("case-detail", pk=lead.case_id) if lead.case_id else redirect("lead-detail", pk=lead.pk)
+                if lead.case_id:
+                    return redirect("case-detail", pk=lead.case_id)
+                return redirect("lead-detail", pk=lead.merged_into_id or lead.pk)
         return self.render(request, form)
 
 
 def _decision_message(lead: Lead) -> str:
     if lead.status == Lead.Status.OPENED:
         return _("Case %(number)s opened; the case-opening form has been issued.") % {"number": lead.case.number}
+    if lead.status == Lead.Status.MERGED and lead.merged_into_id:
+        return _("Lead merged into lead #%(number)s.") % {"number": lead.merged_into_id}
     if lead.status == Lead.Status.MERGED:
         return _("Lead merged into case %(number)s.") % {"number": lead.case.number}
     return _("Not opened; the notice has been issued.")
