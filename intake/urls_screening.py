@@ -1,4 +1,13 @@
-"""Routes filled in by the intake work (see config/urls.py)."""
+"""Screening hits: the API batch endpoint and the staff file-upload page."""
 
-urlpatterns = []
-api_urlpatterns = []
+from django.urls import path
+
+from intake.api_screening import ScreenHitBatch
+from intake.views_screening import screening_import
+
+urlpatterns = [
+    path("screening/import/", screening_import, name="screening-import"),
+]
+api_urlpatterns = [
+    path("screen-hits/", ScreenHitBatch.as_view(), name="api-screen-hits"),
+]

@@ -1,0 +1,550 @@
+"""Screening hits (智能监控疑点): validate a batch, store it once per (source, external_id), group it into leads.
+
+A hit on a subject with a pending lead of the account's agency joins the oldest such lead; the
+other hits open one new lead per (subject, rule), which goes to the agency's triage queue. A
+subject code not in the registry is registered in the account's region as 待核实; a subject of
+a region outside the account's is refused for that hit. Valid hits are kept when others in the
+batch are refused. The API, the file import and the command all come through screen_hits_ingest().
+"""
+
+import datetime
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DecimalField, F, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from casework import rules
+from casework.audit import acting
+from casework.deadlines import add_working_days
+from casework.errors import DomainError, InvalidInput
+from casework.models import Lead, Subject
+from intake.models import ScreenBatch, ScreenHit
+from organisation.models import Agency, User
+from organisation.services import grant_owner_access
+from workflows.triage import triage_queue
+
+MAX_BATCH = 5000
+TEXT_LIMITS = {"source": 40, "external_id": 80, "rule_code": 40, "rule_name": 120}
+SUBJECT_LIMITS = {"code": 40, "name": 120}
+# DecimalField(max_digits=14, decimal_places=2): below one trillion yuan, in fen.
+AMOUNT_CEILING = Decimal("1000000000000")
+CENT = Decimal("0.01")
+DETAILS_MAX_CHARS = 20_000
+DETAILS_MAX_DEPTH = 10
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TITLE_MAX = 200
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+    message = gettext_lazy("Send at most 5,000 screening hits per request; split the batch.")
+
+
+class BatchConflict(DomainError):
+    status = 409
+    message = gettext_lazy("Another submission stored some of these hits at the same moment; send the batch again.")
+
+
+@dataclass
+class Hit:
+    """One validated hit, its subject key, and (once planned) its subject and lead."""
+
+    index: int
+    source: str
+    external_id: str
+    rule_code: str
+    rule_name: str
+    kind: str
+    code: str
+    name: str
+    period_from: datetime.date | None
+    period_to: datetime.date | None
+    amount: Decimal | None
+    details: dict
+    subject_id: int | None = None
+    lead_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.source, self.external_id
+
+
+@dataclass
+class IngestResult:
+    received: int = 0
+    created: int = 0
+    duplicates: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    leads_created: int = 0
+    leads_updated: int = 0
+    batch: ScreenBatch | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "received": self.received,
+            "created": self.created,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "leads_created": self.leads_created,
+            "leads_updated": self.leads_updated,
+        }
+
+
+def may_submit_screen_hits(user, *, via_file: bool = False) -> bool:
+    """The screening service account of an agency; for file imports also its bureau's lead registrars."""
+    if not user.is_authenticated or user.agency_id is None:
+        return False
+    if user.has_perm("intake.submit_screen_hits"):
+        return True
+    return via_file and user.agency.kind == Agency.Kind.BUREAU and user.has_perm("casework.add_lead")
+
+
+def screen_hits_ingest(
+    *, hits: list, by: User, channel: str = ScreenBatch.Channel.API, file_name: str = ""
+) -> IngestResult:
+    """Store a batch of up to MAX_BATCH hits for by's agency and region, in one transaction.
+
+    Locks the batch's subjects, then the pending leads they join, each in a fixed order, so that
+    concurrent batches on the same subjects take turns. The unique (source, external_id)
+    constraint keeps each hit once; a batch that loses a race on it is planned again, once.
+    """
+    if not may_submit_screen_hits(by, via_file=channel == ScreenBatch.Channel.FILE):
+        raise PermissionDenied
+    if not isinstance(hits, list):
+        raise InvalidInput(errors={"hits": [_("Send the hits as a list.")]})
+    if len(hits) > MAX_BATCH:
+        raise BatchTooLarge()
+    result = IngestResult(received=len(hits))
+    valid = []
+    for index, raw in enumerate(hits):
+        hit, errors = validate_hit(index, raw)
+        if errors:
+            result.rejected.append({"index": index, "errors": errors})
+        else:
+            valid.append(hit)
+    valid, repeated = _first_of_each_key(valid)
+    counted = {"received": len(hits), "duplicates": repeated, "rejected": len(result.rejected)}
+    batch = ScreenBatch(agency_id=by.agency_id, submitted_by=by, channel=channel, file_name=file_name[:120])
+    region_ids = by.agency.region.descendant_ids()
+    with transaction.atomic(), acting(by):
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    planned, new_leads = _store(valid, by=by, region_ids=region_ids, batch=batch, counted=counted)
+                break
+            except IntegrityError as exc:
+                if attempt == 2:
+                    raise BatchConflict() from exc
+        grant_owner_access(new_leads)
+        triage_queue(new_leads)
+    result.created, result.duplicates = batch.created, batch.duplicates
+    result.rejected = sorted(result.rejected + planned.rejected, key=lambda item: item["index"])
+    result.leads_created, result.leads_updated, result.batch = batch.leads_created, planned.leads_updated, batch
+    return result
+
+
+# Validation ----------------------------------------------------------------------------------
+
+
+def validate_hit(index: int, raw) -> tuple[Hit | None, dict[str, list[str]]]:
+    """Check one hit as sent; return it cleaned, or the errors per field (subject fields as subject.kind)."""
+    if not isinstance(raw, dict):
+        return None, {"non_field_errors": [_("Each hit must be an object.")]}
+    errors: dict[str, list[str]] = {}
+    values = {}
+    for name, limit in TEXT_LIMITS.items():
+        values[name] = _text(raw.get(name), limit, errors, name)
+    subject = raw.get("subject")
+    if not isinstance(subject, dict):
+        errors["subject"] = [_("Give the subject as an object with kind, code and name.")]
+        subject = {}
+    kind = subject.get("kind")
+    if kind not in Subject.Kind.values:
+        errors["subject.kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Subject.Kind.values)}]
+    for name, limit in SUBJECT_LIMITS.items():
+        values[name] = _text(subject.get(name), limit, errors, f"subject.{name}")
+    period_from = _date(raw.get("period_from"), errors, "period_from")
+    period_to = _date(raw.get("period_to"), errors, "period_to")
+    if period_from and period_to and period_from > period_to:
+        errors["period_to"] = [_("The end of the period cannot be before its start.")]
+    amount = _amount(raw.get("amount"), errors)
+    details = _details(raw.get("details"), errors)
+    if errors:
+        return None, errors
+    return Hit(
+        index=index,
+        kind=kind,
+        period_from=period_from,
+        period_to=period_to,
+        amount=amount,
+        details=details,
+        **values,
+    ), {}
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL refuses NUL characters, and UTF-8 lone surrogates (which JSON lets through)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _text(value, limit: int, errors: dict, name: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if value is None or value == "":
+        errors[name] = [_("This field is required.")]
+        return ""
+    if not isinstance(value, str):
+        errors[name] = [_("Enter text.")]
+        return ""
+    text = value.strip()
+    if not text:
+        errors[name] = [_("This field is required.")]
+    elif len(text) > limit:
+        errors[name] = [_("At most %(count)d characters.") % {"count": limit}]
+    elif not _storable(text):
+        errors[name] = [_("Contains characters that cannot be stored.")]
+    return text
+
+
+def _date(value, errors: dict, name: str) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+    return None
+
+
+def _amount(value, errors: dict) -> Decimal | None:
+    """Yuan as a string or JSON number, at least 0, at most two decimals; never through float arithmetic."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+            raise InvalidOperation
+        amount = Decimal(value.strip() if isinstance(value, str) else str(value))
+        if not amount.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["amount"] = [_("Enter an amount in yuan, e.g. 12345.60.")]
+        return None
+    if amount < 0:
+        errors["amount"] = [_("An amount cannot be negative.")]
+    elif amount >= AMOUNT_CEILING:
+        errors["amount"] = [_("The amount is too large.")]
+    elif amount != amount.quantize(CENT):
+        errors["amount"] = [_("At most two decimal places (fen).")]
+    else:
+        return amount.quantize(CENT)
+    return None
+
+
+def _details(value, errors: dict) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors["details"] = [_("Give the details as an object.")]
+        return {}
+    try:
+        plain = _plain(value, 0)
+        size = len(json.dumps(plain, ensure_ascii=False))
+    except ValueError:
+        errors["details"] = [_("The details are nested too deeply or contain characters that cannot be stored.")]
+        return {}
+    if size > DETAILS_MAX_CHARS:
+        errors["details"] = [
+            _("The details are too long (at most %(count)d characters).") % {"count": DETAILS_MAX_CHARS}
+        ]
+        return {}
+    return plain
+
+
+def _plain(value, depth: int):
+    """A JSON-storable copy: JSON numbers read as Decimal become int or float (details are informative only)."""
+    if depth > DETAILS_MAX_DEPTH:
+        raise ValueError("too deep")
+    if isinstance(value, dict):
+        return {_plain_text(str(key)): _plain(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item, depth + 1) for item in value]
+    if isinstance(value, str):
+        return _plain_text(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("not finite")
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return _plain_text(str(value))
+
+
+def _plain_text(text: str) -> str:
+    if not _storable(text):
+        raise ValueError("not storable")
+    return text
+
+
+def _first_of_each_key(hits: list[Hit]) -> tuple[list[Hit], int]:
+    """Keep the first hit of each (source, external_id) in the batch; count the repeats."""
+    seen, kept = set(), []
+    for hit in hits:
+        if hit.key not in seen:
+            seen.add(hit.key)
+            kept.append(hit)
+    return kept, len(hits) - len(kept)
+
+
+# Storing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Planned:
+    leads_updated: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+
+def _store(
+    hits: list[Hit], *, by: User, region_ids: set[int], batch: ScreenBatch, counted: dict
+) -> tuple[_Planned, list[Lead]]:
+    """Plan and write the batch; raises IntegrityError when another batch stored one of its keys meanwhile.
+
+    counted holds what was found before the database was read (hits received, repeated within the
+    batch, invalid); batch is saved here with the final counts, so a retry starts afresh.
+    """
+    planned = _Planned()
+    stored = _stored_keys(hits)
+    fresh = [hit for hit in hits if hit.key not in stored]
+    subjects = _subjects_locked(fresh, by=by)
+    accepted = []
+    for hit in fresh:
+        subject_id, region_id, _name = subjects[(hit.kind, hit.code)]
+        if region_id in region_ids:
+            hit.subject_id = subject_id
+            accepted.append(hit)
+        else:
+            message = _("This subject is registered in a region outside your agency's.")
+            planned.rejected.append({"index": hit.index, "errors": {"subject.code": [message]}})
+    pending = _pending_leads_locked({hit.subject_id for hit in accepted}, agency_id=by.agency_id)
+    groups: dict[tuple[int, str], list[Hit]] = defaultdict(list)
+    joined: dict[int, list[Hit]] = defaultdict(list)
+    for hit in accepted:
+        lead_id = pending.get(hit.subject_id)
+        if lead_id is not None:
+            hit.lead_id = lead_id
+            joined[lead_id].append(hit)
+        else:
+            groups[(hit.subject_id, hit.rule_code)].append(hit)
+    now = timezone.now()
+    planned.leads_updated = len(joined)
+    batch.pk, batch.received_at, batch.received = None, now, counted["received"]
+    batch.created, batch.duplicates = len(accepted), counted["duplicates"] + len(hits) - len(fresh)
+    batch.rejected, batch.leads_created = counted["rejected"] + len(planned.rejected), len(groups)
+    batch.save(force_insert=True)
+    names = {pk: name for pk, _region, name in subjects.values()}
+    new_leads = _leads_create(groups, by=by, now=now, subject_names=names)
+    ScreenHit.objects.bulk_create(
+        [_hit_row(hit, batch=batch, now=now) for hit in sorted(accepted, key=lambda h: h.key)],
+        batch_size=2000,
+    )
+    _add_amounts(joined)
+    return planned, new_leads
+
+
+def _stored_keys(hits: list[Hit]) -> set[tuple[str, str]]:
+    if not hits:
+        return set()
+    wanted = {hit.key for hit in hits}
+    rows = ScreenHit.objects.filter(
+        source__in={hit.source for hit in hits}, external_id__in={hit.external_id for hit in hits}
+    ).values_list("source", "external_id")
+    return wanted & set(rows)
+
+
+def _subjects_locked(hits: list[Hit], *, by: User) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """(kind, code) → (subject id, region id, registered name) for every hit, registering unknown codes as 待核实.
+
+    Unknown subjects are inserted in (kind, code) order and the rows then locked in primary-key
+    order: two batches wait for each other in one direction only, never in a circle.
+    """
+    if not hits:
+        return {}
+    wanted = {(hit.kind, hit.code): hit.name for hit in hits}
+    codes = {code for _kind, code in wanted}
+    known = set(Subject.objects.filter(code__in=codes).values_list("kind", "code"))
+    missing = sorted(set(wanted) - known)
+    if missing:
+        Subject.objects.bulk_create(
+            [
+                Subject(
+                    kind=kind,
+                    code=code,
+                    name=wanted[(kind, code)],
+                    region_id=by.agency.region_id,
+                    status=Subject.Status.TO_VERIFY,
+                )
+                for kind, code in missing
+            ],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+    rows = (
+        Subject.objects.select_for_update()
+        .filter(code__in=codes)
+        .order_by("pk")
+        .values_list("pk", "kind", "code", "region_id", "name")
+    )
+    found = {(kind, code): (pk, region_id, name) for pk, kind, code, region_id, name in rows if (kind, code) in wanted}
+    created = [(pk, f"{name}（{key[1]}）") for key, (pk, _region, name) in found.items() if key in missing]
+    _log_created(Subject, created, by=by)
+    return found
+
+
+def _pending_leads_locked(subject_ids: set[int], *, agency_id: int) -> dict[int, int]:
+    """subject id → the oldest pending lead of the agency naming it; those leads are locked."""
+    if not subject_ids:
+        return {}
+    rows = (
+        Lead.objects.select_for_update(of=("self",))
+        .filter(agency_id=agency_id, status=Lead.Status.PENDING, subjects__in=subject_ids)
+        .order_by("received_at", "pk")
+        .values_list("pk", "subjects")
+    )
+    oldest: dict[int, int] = {}
+    for lead_id, subject_id in rows:
+        oldest.setdefault(subject_id, lead_id)
+    return oldest
+
+
+def _leads_create(groups: dict[tuple[int, str], list[Hit]], *, by: User, now, subject_names) -> list[Lead]:
+    """One pending screen_hit lead per (subject, rule), with its subject and its hits' total as estimate."""
+    if not groups:
+        return []
+    deadline = add_working_days(timezone.localdate(now), rules.CASE_DECISION_WORKING_DAYS)
+    keys = list(groups)
+    leads = Lead.objects.bulk_create(
+        [_lead_row(groups[key], by=by, now=now, deadline=deadline, subject=subject_names[key[0]]) for key in keys],
+        batch_size=2000,
+    )
+    through = Lead.subjects.through
+    through.objects.bulk_create(
+        [
+            through(lead_id=lead.pk, subject_id=subject_id)
+            for lead, (subject_id, _rule) in zip(leads, keys, strict=True)
+        ],
+        batch_size=2000,
+    )
+    for lead, key in zip(leads, keys, strict=True):
+        for hit in groups[key]:
+            hit.lead_id = lead.pk
+    _log_created(Lead, [(lead.pk, str(lead)) for lead in leads], by=by)
+    return leads
+
+
+def _lead_row(hits: list[Hit], *, by: User, now, deadline, subject: str) -> Lead:
+    first = hits[0]
+    amounts = [hit.amount for hit in hits if hit.amount is not None]
+    total = sum(amounts, Decimal("0.00")) if amounts else None
+    title = _("Screening: %(rule)s — %(subject)s") % {"rule": first.rule_name, "subject": subject}
+    description = ngettext(
+        "The screening system flagged %(subject)s under rule %(code)s (%(rule)s): %(count)d hit",
+        "The screening system flagged %(subject)s under rule %(code)s (%(rule)s): %(count)d hits",
+        len(hits),
+    ) % {"subject": subject, "code": first.rule_code, "rule": first.rule_name, "count": len(hits)}
+    if total is not None:
+        description += _(", %(amount)s yuan in total") % {"amount": f"{total:,.2f}"}
+    starts = [hit.period_from for hit in hits if hit.period_from]
+    ends = [hit.period_to for hit in hits if hit.period_to]
+    if starts or ends:
+        description += _(", from %(start)s to %(end)s") % {
+            "start": min(starts or ends).isoformat(),
+            "end": max(ends or starts).isoformat(),
+        }
+    return Lead(
+        agency_id=by.agency_id,
+        source_kind=Lead.SourceKind.SCREEN_HIT,
+        title=title[:TITLE_MAX],
+        description=description + _("."),
+        amount_estimate=total,
+        received_at=now,
+        deadline=deadline,
+        registered_by=by,
+    )
+
+
+def _hit_row(hit: Hit, *, batch: ScreenBatch, now) -> ScreenHit:
+    return ScreenHit(
+        source=hit.source,
+        external_id=hit.external_id,
+        rule_code=hit.rule_code,
+        rule_name=hit.rule_name,
+        subject_id=hit.subject_id,
+        period_from=hit.period_from,
+        period_to=hit.period_to,
+        amount=hit.amount,
+        details=hit.details,
+        lead_id=hit.lead_id,
+        batch=batch,
+        received_at=now,
+    )
+
+
+def _add_amounts(joined: dict[int, list[Hit]]) -> None:
+    """Add the amounts of hits joining a pending screening lead to its estimate (one UPDATE)."""
+    added = {}
+    for lead_id, hits in joined.items():
+        amounts = [hit.amount for hit in hits if hit.amount]
+        if amounts:
+            added[lead_id] = sum(amounts, Decimal("0.00"))
+    if not added:
+        return
+    money = DecimalField(max_digits=14, decimal_places=2)
+    Lead.objects.filter(pk__in=added, source_kind=Lead.SourceKind.SCREEN_HIT).update(
+        amount_estimate=Coalesce(F("amount_estimate"), Value(Decimal("0.00"), output_field=money))
+        + Case(
+            *(When(pk=pk, then=Value(amount, output_field=money)) for pk, amount in added.items()), output_field=money
+        )
+    )
+
+
+def _log_created(model, rows: list[tuple[int, str]], *, by: User) -> None:
+    """What auditlog writes for a created record, for rows written in bulk (bulk_create sends no signals)."""
+    if not rows:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=text,
+                action=LogEntry.Action.CREATE,
+                changes={},
+                actor=by,
+            )
+            for pk, text in rows
+        ],
+        batch_size=2000,
+    )
