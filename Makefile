@@ -53,8 +53,9 @@ lint: install  ## ruff, Django checks, and translations compiled from their sour
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-bench: install  ## Seed PostgreSQL at realistic volume and print list/triage timings
+bench: install  ## Seed PostgreSQL at realistic volume and print list, triage and hit-ingestion timings
 	$(PY) benchmarks/bench_lists.py
+	$(PY) benchmarks/bench_ingest.py
 
 messages: install  ## Extract and compile the zh_Hans catalog
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles

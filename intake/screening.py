@@ -7,19 +7,16 @@ a region outside the account's is refused for that hit. Valid hits are kept when
 batch are refused. The API, the file import and the command all come through screen_hits_ingest().
 """
 
-import datetime
-import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -30,20 +27,15 @@ from casework.deadlines import add_working_days
 from casework.errors import DomainError, InvalidInput
 from casework.models import Lead, Subject
 from intake.models import ScreenBatch, ScreenHit
+from intake.screening_validation import Hit, validate_hit
 from organisation.models import Agency, User
 from organisation.services import grant_owner_access
 from workflows.triage import triage_queue
 
 MAX_BATCH = 5000
-TEXT_LIMITS = {"source": 40, "external_id": 80, "rule_code": 40, "rule_name": 120}
-SUBJECT_LIMITS = {"code": 40, "name": 120}
-# DecimalField(max_digits=14, decimal_places=2): below one trillion yuan, in fen.
-AMOUNT_CEILING = Decimal("1000000000000")
-CENT = Decimal("0.01")
-DETAILS_MAX_CHARS = 20_000
-DETAILS_MAX_DEPTH = 10
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TITLE_MAX = 200
+# Lead.amount_estimate holds 14 digits; an estimate summed from many hits stops at its largest value.
+MAX_ESTIMATE = Decimal("999999999999.99")
 
 
 class BatchTooLarge(DomainError):
@@ -54,30 +46,6 @@ class BatchTooLarge(DomainError):
 class BatchConflict(DomainError):
     status = 409
     message = gettext_lazy("Another submission stored some of these hits at the same moment; send the batch again.")
-
-
-@dataclass
-class Hit:
-    """One validated hit, its subject key, and (once planned) its subject and lead."""
-
-    index: int
-    source: str
-    external_id: str
-    rule_code: str
-    rule_name: str
-    kind: str
-    code: str
-    name: str
-    period_from: datetime.date | None
-    period_to: datetime.date | None
-    amount: Decimal | None
-    details: dict
-    subject_id: int | None = None
-    lead_id: int | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.source, self.external_id
 
 
 @dataclass
@@ -155,157 +123,6 @@ def screen_hits_ingest(
 
 
 # Validation ----------------------------------------------------------------------------------
-
-
-def validate_hit(index: int, raw) -> tuple[Hit | None, dict[str, list[str]]]:
-    """Check one hit as sent; return it cleaned, or the errors per field (subject fields as subject.kind)."""
-    if not isinstance(raw, dict):
-        return None, {"non_field_errors": [_("Each hit must be an object.")]}
-    errors: dict[str, list[str]] = {}
-    values = {}
-    for name, limit in TEXT_LIMITS.items():
-        values[name] = _text(raw.get(name), limit, errors, name)
-    subject = raw.get("subject")
-    if not isinstance(subject, dict):
-        errors["subject"] = [_("Give the subject as an object with kind, code and name.")]
-        subject = {}
-    kind = subject.get("kind")
-    if kind not in Subject.Kind.values:
-        errors["subject.kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Subject.Kind.values)}]
-    for name, limit in SUBJECT_LIMITS.items():
-        values[name] = _text(subject.get(name), limit, errors, f"subject.{name}")
-    period_from = _date(raw.get("period_from"), errors, "period_from")
-    period_to = _date(raw.get("period_to"), errors, "period_to")
-    if period_from and period_to and period_from > period_to:
-        errors["period_to"] = [_("The end of the period cannot be before its start.")]
-    amount = _amount(raw.get("amount"), errors)
-    details = _details(raw.get("details"), errors)
-    if errors:
-        return None, errors
-    return Hit(
-        index=index,
-        kind=kind,
-        period_from=period_from,
-        period_to=period_to,
-        amount=amount,
-        details=details,
-        **values,
-    ), {}
-
-
-def _storable(text: str) -> bool:
-    """PostgreSQL refuses NUL characters, and UTF-8 lone surrogates (which JSON lets through)."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _text(value, limit: int, errors: dict, name: str) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if value is None or value == "":
-        errors[name] = [_("This field is required.")]
-        return ""
-    if not isinstance(value, str):
-        errors[name] = [_("Enter text.")]
-        return ""
-    text = value.strip()
-    if not text:
-        errors[name] = [_("This field is required.")]
-    elif len(text) > limit:
-        errors[name] = [_("At most %(count)d characters.") % {"count": limit}]
-    elif not _storable(text):
-        errors[name] = [_("Contains characters that cannot be stored.")]
-    return text
-
-
-def _date(value, errors: dict, name: str) -> datetime.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-    return None
-
-
-def _amount(value, errors: dict) -> Decimal | None:
-    """Yuan as a string or JSON number, at least 0, at most two decimals; never through float arithmetic."""
-    if value is None or value == "":
-        return None
-    try:
-        if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-            raise InvalidOperation
-        amount = Decimal(value.strip() if isinstance(value, str) else str(value))
-        if not amount.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors["amount"] = [_("Enter an amount in yuan, e.g. 12345.60.")]
-        return None
-    if amount < 0:
-        errors["amount"] = [_("An amount cannot be negative.")]
-    elif amount >= AMOUNT_CEILING:
-        errors["amount"] = [_("The amount is too large.")]
-    elif amount != amount.quantize(CENT):
-        errors["amount"] = [_("At most two decimal places (fen).")]
-    else:
-        return amount.quantize(CENT)
-    return None
-
-
-def _details(value, errors: dict) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        errors["details"] = [_("Give the details as an object.")]
-        return {}
-    try:
-        plain = _plain(value, 0)
-        size = len(json.dumps(plain, ensure_ascii=False))
-    except ValueError:
-        errors["details"] = [_("The details are nested too deeply or contain characters that cannot be stored.")]
-        return {}
-    if size > DETAILS_MAX_CHARS:
-        errors["details"] = [
-            _("The details are too long (at most %(count)d characters).") % {"count": DETAILS_MAX_CHARS}
-        ]
-        return {}
-    return plain
-
-
-def _plain(value, depth: int):
-    """A JSON-storable copy: JSON numbers read as Decimal become int or float (details are informative only)."""
-    if depth > DETAILS_MAX_DEPTH:
-        raise ValueError("too deep")
-    if isinstance(value, dict):
-        return {_plain_text(str(key)): _plain(item, depth + 1) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item, depth + 1) for item in value]
-    if isinstance(value, str):
-        return _plain_text(value)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError("not finite")
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return _plain_text(str(value))
-
-
-def _plain_text(text: str) -> str:
-    if not _storable(text):
-        raise ValueError("not storable")
-    return text
-
-
 def _first_of_each_key(hits: list[Hit]) -> tuple[list[Hit], int]:
     """Keep the first hit of each (source, external_id) in the batch; count the repeats."""
     seen, kept = set(), []
@@ -465,27 +282,28 @@ def _leads_create(groups: dict[tuple[int, str], list[Hit]], *, by: User, now, su
 def _lead_row(hits: list[Hit], *, by: User, now, deadline, subject: str) -> Lead:
     first = hits[0]
     amounts = [hit.amount for hit in hits if hit.amount is not None]
-    total = sum(amounts, Decimal("0.00")) if amounts else None
+    total = min(sum(amounts, Decimal("0.00")), MAX_ESTIMATE) if amounts else None
     title = _("Screening: %(rule)s — %(subject)s") % {"rule": first.rule_name, "subject": subject}
-    description = ngettext(
-        "The screening system flagged %(subject)s under rule %(code)s (%(rule)s): %(count)d hit",
-        "The screening system flagged %(subject)s under rule %(code)s (%(rule)s): %(count)d hits",
-        len(hits),
-    ) % {"subject": subject, "code": first.rule_code, "rule": first.rule_name, "count": len(hits)}
+    parts = [
+        ngettext(
+            "The screening system flagged %(subject)s under rule %(code)s (%(rule)s): %(count)d hit.",
+            "The screening system flagged %(subject)s under rule %(code)s (%(rule)s): %(count)d hits.",
+            len(hits),
+        )
+        % {"subject": subject, "code": first.rule_code, "rule": first.rule_name, "count": len(hits)}
+    ]
     if total is not None:
-        description += _(", %(amount)s yuan in total") % {"amount": f"{total:,.2f}"}
+        parts.append(_("Amount involved: %(amount)s yuan.") % {"amount": f"{total:,.2f}"})
     starts = [hit.period_from for hit in hits if hit.period_from]
     ends = [hit.period_to for hit in hits if hit.period_to]
     if starts or ends:
-        description += _(", from %(start)s to %(end)s") % {
-            "start": min(starts or ends).isoformat(),
-            "end": max(ends or starts).isoformat(),
-        }
+        period = {"start": min(starts or ends).isoformat(), "end": max(ends or starts).isoformat()}
+        parts.append(_("Period: %(start)s to %(end)s.") % period)
     return Lead(
         agency_id=by.agency_id,
         source_kind=Lead.SourceKind.SCREEN_HIT,
         title=title[:TITLE_MAX],
-        description=description + _("."),
+        description=" ".join(parts),
         amount_estimate=total,
         received_at=now,
         deadline=deadline,
@@ -519,11 +337,24 @@ def _add_amounts(joined: dict[int, list[Hit]]) -> None:
             added[lead_id] = sum(amounts, Decimal("0.00"))
     if not added:
         return
+    if connection.vendor == "postgresql":
+        # Two array parameters instead of a CASE branch per lead: a batch can join thousands of leads.
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Lead._meta.db_table)
+            cursor.execute(
+                f"UPDATE {table} SET amount_estimate = LEAST(COALESCE(amount_estimate, 0) + v.added, %s) "
+                f"FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, added) "
+                f"WHERE {table}.id = v.id AND {table}.source_kind = %s",
+                [MAX_ESTIMATE, list(added), list(added.values()), Lead.SourceKind.SCREEN_HIT],
+            )
+        return
     money = DecimalField(max_digits=14, decimal_places=2)
+    branches = (When(pk=pk, then=Value(amount, output_field=money)) for pk, amount in added.items())
     Lead.objects.filter(pk__in=added, source_kind=Lead.SourceKind.SCREEN_HIT).update(
-        amount_estimate=Coalesce(F("amount_estimate"), Value(Decimal("0.00"), output_field=money))
-        + Case(
-            *(When(pk=pk, then=Value(amount, output_field=money)) for pk, amount in added.items()), output_field=money
+        amount_estimate=Least(
+            Coalesce(F("amount_estimate"), Value(Decimal("0.00"), output_field=money))
+            + Case(*branches, output_field=money),
+            Value(MAX_ESTIMATE, output_field=money),
         )
     )
 

@@ -131,6 +131,17 @@ def test_hits_join_the_oldest_pending_lead_of_the_subject(api_as, screener, make
     assert ScreenHit.objects.get(subject=other_subject).lead.subjects.get() == other_subject
 
 
+def test_lead_estimates_stop_at_the_largest_amount_stored(api_as, screener, make_lead, subject, other_subject):
+    biggest = "999999999999.99"
+    lead = make_lead(amount_estimate=Decimal("999999999999.00"))
+    hits = [hit(1, subject=ref(subject), amount="5.00")]
+    hits += [hit(n, subject=ref(other_subject), amount=biggest) for n in (2, 3)]
+    assert post(api_as(screener), hits).json()["created"] == 3
+    lead.refresh_from_db()
+    assert lead.amount_estimate == Decimal(biggest)
+    assert Lead.objects.exclude(pk=lead.pk).get().amount_estimate == Decimal(biggest)
+
+
 def test_decided_leads_do_not_take_hits(api_as, screener, alice, lead, subject):
     from workflows.triage import triage_decide
 
