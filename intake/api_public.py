@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound, ParseError, UnsupportedMediaType
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -45,11 +45,13 @@ TOO_LARGE = {413: OpenApiResponse(ErrorSerializer, description="An attachment is
 
 
 def _data(request):
-    """The request body, with a Chinese message (not the parser's) when it is not valid."""
+    """The request body; a body that cannot be read is bad input (400) like any other."""
     try:
         return request.data
     except ParseError as exc:
         raise InvalidInput(_("The request body is not valid JSON or form data.")) from exc
+    except UnsupportedMediaType as exc:
+        raise InvalidInput(_("Send JSON or multipart/form-data.")) from exc
 
 
 def _files(request) -> list:

@@ -291,7 +291,12 @@ def test_invalid_report_is_refused_with_field_messages(api, region, overrides, f
 
 @pytest.mark.parametrize(
     ("content", "content_type"),
-    [(b'{"region": "320700",', "application/json"), (b"[1, 2]", "application/json"), (b'"text"', "application/json")],
+    [
+        (b'{"region": "320700",', "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b'"text"', "application/json"),
+        (b"region=320700", "text/plain"),
+    ],
 )
 def test_malformed_body_is_400(api, region, content, content_type):
     response = api.generic("POST", URL, content, content_type=content_type)
