@@ -202,7 +202,7 @@ def report_submit(
             lead = triage_start(
                 agency=agency,
                 source_kind=CHANNEL_SOURCE.get(channel, "report"),
-                title=_("Report: %(name)s") % {"name": subject_name},
+                title=_title(channel, subject_name),
                 description=description,
                 subjects=[subject],
                 received_at=received_at,
@@ -227,6 +227,14 @@ def report_submit(
     finally:
         attachments.discard(checked)  # stored ones were moved away; this drops the rest
     return Received(report=report, secret=secret)
+
+
+def _title(channel: str, subject_name: str) -> str:
+    if channel == Report.Channel.SUPERIOR:
+        return _("Assigned by superior: %(name)s") % {"name": subject_name}
+    if channel == Report.Channel.ASSIST_REQUEST:
+        return _("Assist request: %(name)s") % {"name": subject_name}
+    return _("Report: %(name)s") % {"name": subject_name}
 
 
 def _unused_receipt_code() -> str:

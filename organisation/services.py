@@ -73,7 +73,8 @@ def grant_owner_access(objs: Iterable[models.Model]) -> None:
             groups_for_agency[obj.agency_id] = _grantee_groups(obj.agency, label)
         for group_id, codenames in groups_for_agency[obj.agency_id]:
             rows.extend(
-                model(group_id=group_id, permission_id=perm_ids[codename], content_object=obj) for codename in codenames
+                model(group_id=group_id, permission_id=perm_ids[codename], content_object_id=obj.pk)
+                for codename in codenames
             )
     model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 

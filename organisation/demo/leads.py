@@ -10,6 +10,7 @@ from casework import rules
 from casework.deadlines import add_working_days
 from casework.models import Case, Lead, Subject
 from casework.services import case_start_investigation, case_withdraw
+from intake.models import Report
 from organisation.demo.cities import City
 from organisation.demo.lead_texts import (
     DISMISS_REASONS,
@@ -21,6 +22,7 @@ from organisation.demo.lead_texts import (
     WITHDRAW_REASONS,
     Issue,
 )
+from organisation.demo.reports import CHANNEL_OF, ReportSeeder
 from organisation.models import Agency, User
 from workflows.triage import triage_decide, triage_start
 
@@ -67,6 +69,7 @@ class LeadSeeder:
         users = {u.username: u for u in User.objects.filter(username__startswith=f"{city.prefix}_")}
         self.clerk, self.head = users[f"{city.prefix}_clerk"], users[f"{city.prefix}_head"]
         self.investigator = users[f"{city.prefix}_inv1"]
+        self.reports = ReportSeeder(self.rng, bureau, self.clerk)
         regions = [city.code, city.county.code]
         self.pools = {
             kind: self._shuffled(Subject.objects.filter(kind=kind, region__code__in=regions)) for kind in KIND_WEIGHTS
@@ -97,6 +100,7 @@ class LeadSeeder:
             self._register(days_ago=self._days_ago("overdue"))
         for _ in range(PLAN["pending"]):
             self._register(days_ago=self._days_ago("pending"))
+        self.reports.follow_up(head=self.head)
 
     def _open_cases(self, count: int) -> list[Case]:
         """Open count cases, the first LATE_CASES over 90 days ago; numbers follow the opening dates."""
@@ -135,14 +139,28 @@ class LeadSeeder:
         issue = self.rng.choice([issue for issue in ISSUES[subject.kind] if _fits(issue.fits, subject)])
         subjects = [subject] + ([subject.institution] if subject.institution_id else [])
         amount = Decimal(self.rng.randrange(issue.low * 100, issue.high * 100)) / 100
+        amount = None if source == Lead.SourceKind.REPORT and self.rng.random() < 0.3 else amount
+        description, channel, origin = self._description(source, subject, issue)
+        received_at = self._received_at(days_ago)
+        if channel:
+            lead = self.reports.receive(
+                channel=channel,
+                origin=origin,
+                subject=subject,
+                description=description,
+                received_at=received_at,
+                amount=amount,
+            )
+            lead.subjects.add(*subjects)
+            return lead
         return triage_start(
             agency=self.bureau,
             source_kind=source,
             title=_title(source, subject, issue),
-            description=self._description(source, subject, issue),
+            description=description,
             subjects=subjects,
-            received_at=self._received_at(days_ago),
-            amount_estimate=None if source == Lead.SourceKind.REPORT and self.rng.random() < 0.3 else amount,
+            received_at=received_at,
+            amount_estimate=amount,
             by=self.clerk,
         )
 
@@ -150,7 +168,8 @@ class LeadSeeder:
         kind = self.rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
         return self.pools[kind].pop()
 
-    def _description(self, source: str, subject: Subject, issue: Issue) -> str:
+    def _description(self, source: str, subject: Subject, issue: Issue) -> tuple[str, str, str]:
+        """The lead's text, and for reports (举报, 交办, 协查) the channel it came by and who sent it."""
         name = _label(subject) + subject.name
         if subject.kind == Subject.Kind.PRACTITIONER and subject.institution_id:
             name = f"{name}（{subject.institution.name}）"
@@ -158,15 +177,19 @@ class LeadSeeder:
         rng = self.rng
         if source == Lead.SourceKind.REPORT:
             evidence = rng.choice(REPORT_EVIDENCE[subject.kind])
-            return f"举报人通过{rng.choice(REPORT_CHANNELS)}反映：{body}举报人提供了{evidence}。"
+            channel = rng.choice(REPORT_CHANNELS)
+            return f"举报人通过{channel}反映：{body}举报人提供了{evidence}。", CHANNEL_OF[channel], ""
         if source == Lead.SourceKind.SCREEN_HIT:
-            return f"智能监控系统规则“{issue.rule}”命中疑点数据：{body}"
+            return f"智能监控系统规则“{issue.rule}”命中疑点数据：{body}", "", ""
         if source == Lead.SourceKind.INSPECTION:
-            return f"在{rng.choice(INSPECTIONS)}中，检查组发现：{body}已调取相关结算数据和原始凭证。"
+            return f"在{rng.choice(INSPECTIONS)}中，检查组发现：{body}已调取相关结算数据和原始凭证。", "", ""
         if source == Lead.SourceKind.ASSIST_REQUEST:
             bureau, mechanism = rng.choice(self.city.neighbours)
-            return f"{bureau}通过{mechanism}发来协查函，请求核查：{body}"
-        return f"江苏省医疗保障局交办：{body}请依法核查处理，并按期报送处理结果。"
+            origin = f"{bureau}（{mechanism}）"
+            return f"{bureau}通过{mechanism}发来协查函，请求核查：{body}", Report.Channel.ASSIST_REQUEST, origin
+        origin = f"江苏省医疗保障局 苏医保交〔{self.now.year}〕{rng.randint(2, 40)}号"
+        text = f"江苏省医疗保障局交办：{body}请依法核查处理，并按期报送处理结果。"
+        return text, Report.Channel.SUPERIOR, origin
 
     def _dismiss_reason(self, lead: Lead) -> str:
         kind = lead.subjects.order_by("pk").first().kind

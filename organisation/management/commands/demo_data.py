@@ -26,6 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.base_url = options["base_url"]
+        self.report_logins = []
         started = time.monotonic()
         password = settings.DEMO_PASSWORD
         passwords = PasswordSetter(password)
@@ -40,7 +41,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{bureau.name}已有线索，跳过线索和案件的生成。")
                 continue
             with transaction.atomic():
-                LeadSeeder(city, bureau).run()
+                seeder = LeadSeeder(city, bureau)
+                seeder.run()
+            self.report_logins += [(bureau.name, *pair) for pair in seeder.reports.credentials[:1]]
         self._report(agencies, logins, password, created_subjects, time.monotonic() - started)
 
     def _report(self, agencies, logins, password, created_subjects, seconds):
@@ -59,6 +62,11 @@ class Command(BaseCommand):
         base = self.base_url.rstrip("/")
         write(f"网页：     {base}/")
         write(f"API 文档： {base}/api/docs/")
+        write(f"我要举报： {base}/report/")
+        for bureau_name, code, secret in self.report_logins:
+            write(f"举报查询： {base}/report/status/  {bureau_name}演示举报：查询码 {code}，密钥 {secret}")
+        if self.report_logins:
+            write("           （举报查询密钥只在生成时显示一次。）")
         write(f"管理后台： {base}/admin/  （用户名 admin）")
         write(self.style.SUCCESS(f"演示数据已就绪，用时 {seconds:.1f} 秒。"))
 
