@@ -39,7 +39,7 @@ class Report(models.Model):
         HOTLINE_LOCAL = "hotline_local", _("Local hotline")
         LETTER = "letter", _("Letter")
         VISIT = "visit", _("Visit in person")
-        EMAIL = "email", _("E-mail")
+        EMAIL = "email", _("By e-mail")
         SUPERIOR = "superior", _("Assigned by superior")
         ASSIST_REQUEST = "assist_request", _("Cross-region assist request")
 
