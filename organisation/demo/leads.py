@@ -23,6 +23,7 @@ from organisation.demo.lead_texts import (
     Issue,
 )
 from organisation.demo.reports import CHANNEL_OF, ReportSeeder
+from organisation.demo.screening import send_screening_batch
 from organisation.models import Agency, User
 from workflows.triage import triage_decide, triage_start
 
@@ -101,6 +102,7 @@ class LeadSeeder:
         for _ in range(PLAN["pending"]):
             self._register(days_ago=self._days_ago("pending"))
         self.reports.follow_up(head=self.head)
+        self.screening = send_screening_batch(self.city, self.rng)
 
     def _open_cases(self, count: int) -> list[Case]:
         """Open count cases, the first LATE_CASES over 90 days ago; numbers follow the opening dates."""

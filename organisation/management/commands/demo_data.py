@@ -44,6 +44,11 @@ class Command(BaseCommand):
                 seeder = LeadSeeder(city, bureau)
                 seeder.run()
             self.report_logins += [(bureau.name, *pair) for pair in seeder.reports.credentials[:1]]
+            batch = seeder.screening
+            self.stdout.write(
+                f"{bureau.name}智能监控：接收疑点 {batch.received} 条，新建线索 {batch.leads_created} 条，"
+                f"并入已有线索 {batch.leads_updated} 条。"
+            )
         self._report(agencies, logins, password, created_subjects, time.monotonic() - started)
 
     def _report(self, agencies, logins, password, created_subjects, seconds):
