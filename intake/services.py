@@ -158,7 +158,7 @@ def report_acknowledge(*, report: Report, by: User) -> Report:
                 "received_on": _chinese_date(timezone.localdate(report.lead.received_at)),
                 "channel": str(report.get_channel_display()),
                 "subject_name": report.subject_name,
-                "receipt_code": report.receipt_code_display,
+                "receipt_code": report.receipt_code,
                 "decision_due": _chinese_date(report.lead.deadline),
             },
         )
@@ -233,7 +233,7 @@ def report_result_notice_issue(*, report: Report, by: User) -> Report:
                 "addressee": identity.get("name", ""),
                 "received_on": _chinese_date(timezone.localdate(report.lead.received_at)),
                 "subject_name": report.subject_name,
-                "receipt_code": report.receipt_code_display,
+                "receipt_code": report.receipt_code,
                 "result": wording,
             },
         )
