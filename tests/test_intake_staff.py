@@ -345,3 +345,27 @@ def test_lead_page_shows_leads_on_the_same_subject(client, alice, lead, make_lea
     client.force_login(alice)
     page = client.get(reverse("lead-detail", args=[lead.pk])).content.decode()
     assert f"#{other.pk} 另一条疑点线索" in page
+
+
+STAFF_POSTS = ["intake-report-reply", "intake-report-note", "intake-report-acknowledge", "intake-report-result-notice"]
+
+
+@pytest.mark.parametrize("name", STAFF_POSTS)
+def test_outsiders_and_anonymous_cannot_act_on_a_report(client, charlie, police, auditor, name, named_report):
+    url = reverse(name, args=[named_report.pk])
+    data = {"body": "越权操作"}
+    assert client.post(url, data).status_code == 302  # anonymous → login
+    for outsider in (charlie, police):
+        client.force_login(outsider)
+        assert client.post(url, data).status_code == 404
+    client.force_login(auditor)
+    assert client.post(url, data).status_code == 403
+    assert not named_report.messages.exists() and not named_report.notes.exists()
+    assert Document.objects.filter(kind="report_result_notice").count() == 0
+
+
+def test_auditor_reads_reports_of_the_province_but_not_identities(client, auditor, named_report):
+    client.force_login(auditor)
+    page = client.get(reverse("intake-inbox") + "?view=all").content.decode()
+    assert named_report.receipt_code_display in page
+    assert "韩梅梅" not in client.get(reverse("intake-report", args=[named_report.pk])).content.decode()
