@@ -52,7 +52,10 @@ def decrypt_identity(token: str) -> dict:
 
 def rotate_token(token: str) -> str:
     """Re-encrypt a token with the newest key."""
-    return _fernet().rotate(token.encode()).decode()
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise IdentityUnreadable from exc
 
 
 def reset_key_cache() -> None:

@@ -53,8 +53,12 @@ class ReportRegisterForm(forms.Form):
     subject_name = forms.CharField(label=_("Name of subject"), required=False, max_length=120)
     subject_code = forms.CharField(label=_("Code of subject"), required=False, max_length=40)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 7}), max_length=20000)
-    occurred_from = forms.DateField(label=_("Happened from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    occurred_to = forms.DateField(label=_("Happened until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_from = forms.DateField(
+        label=_("Happened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_to = forms.DateField(
+        label=_("Happened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     amount_estimate = forms.DecimalField(
         label=_("Estimated amount (yuan)"), required=False, max_digits=14, decimal_places=2, min_value=0
     )
