@@ -32,7 +32,7 @@ def _named_report(lyg_region):
     ).report
 
 
-def test_rotation_moves_every_identity_to_the_new_key(keys, lyg_region):
+def test_rotation_moves_every_identity_to_the_new_key(keys, lyg_region, lyg_bureau):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     keys(old)
     report = _named_report(lyg_region)
@@ -43,7 +43,7 @@ def test_rotation_moves_every_identity_to_the_new_key(keys, lyg_region):
     assert crypto.decrypt_identity(report.identity_token)["name"] == "王芳"
 
 
-def test_a_missing_old_key_is_reported_and_nothing_changes(keys, lyg_region):
+def test_a_missing_old_key_is_reported_and_nothing_changes(keys, lyg_region, lyg_bureau):
     keys(Fernet.generate_key().decode())
     report = _named_report(lyg_region)
     token = report.identity_token
