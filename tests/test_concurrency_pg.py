@@ -103,3 +103,37 @@ def test_cases_opened_at_once_get_consecutive_numbers(make_lead, alice, monkeypa
     results = run_together([lambda lead=lead: triage_decide(lead=lead, by=alice, decision="open") for lead in leads])
     assert all(isinstance(r, Lead) for r in results), results
     assert sorted(Case.objects.values_list("sequence", flat=True)) == list(range(1, 11))
+
+
+def test_two_clerks_issuing_one_result_notice_one_wins(lyg_bureau, clerk, alice, subject, monkeypatch):
+    from documents import services as document_services
+    from intake.models import Report
+    from intake.services import report_result_notice_issue
+    from intake.submission import report_submit
+    from organisation.roles import Role
+    from tests.factories import UserFactory
+    from workflows.triage import triage_decide
+
+    monkeypatch.setattr(document_services, "document_render", lambda document: document)
+    clerk2 = UserFactory(username="clerk2", agency=lyg_bureau, roles=[Role.CLERK])
+    report = report_submit(
+        agency=lyg_bureau,
+        channel="hotline_12393",
+        subject_kind=subject.kind,
+        subject_name=subject.name,
+        subject_code=subject.code,
+        description="举报医院挂床住院，虚构住院服务。",
+        anonymous=False,
+        reporter={"name": "韩梅梅", "phone": "13912345678"},
+        by=clerk,
+    ).report
+    triage_decide(lead=report.lead, by=alice, decision="dismiss", reason="查无实据")
+    results = run_together(
+        [
+            lambda: report_result_notice_issue(report=report, by=clerk),
+            lambda: report_result_notice_issue(report=report, by=clerk2),
+        ]
+    )
+    assert sum(isinstance(r, Report) for r in results) == 1 and sum(isinstance(r, AlreadyDecided) for r in results) == 1
+    assert Document.objects.filter(kind="report_result_notice").count() == 1
+    assert report.messages.filter(sender="agency").count() == 1
