@@ -3,7 +3,8 @@
 Organisation as in seed.py (province, cities, counties, role groups), plus the city's screening
 service account. Subjects of the city and its counties: ~2,000 institutions and pharmacies,
 practitioners and many insured persons. Leads over two years with the statuses seed_casework.py
-gives them (recent ones mostly pending), cases for some, grants as grant_owner_access writes them.
+gives them (recent ones mostly pending), cases for some, grants as grant_owner_access writes them,
+the pending ones in the triage queue (workflows.triage.triage_queue).
 """
 
 import datetime
@@ -11,7 +12,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from benchmarks.bulk import copy_rows, reset_sequences
 from benchmarks.seed import Org, seed_organisation
@@ -21,6 +22,7 @@ from casework.models import Case, Lead, Subject
 from organisation.models import Agency, Region, User
 from organisation.roles import Role
 from organisation.services import role_group_ensure, user_set_roles
+from workflows.triage import triage_queue
 
 CITY = "320700"
 # kind, how many, code prefix, name pattern
@@ -90,6 +92,11 @@ def seed(*, leads: int, cases: int, rng: random.Random) -> City:
     for model in (Lead, Case):
         seed_grants([agency], model)
     reset_sequences()
+    # Pending leads wait in the triage queue, as in production: without these rows the viewflow tables
+    # are empty when VACUUM ANALYZE runs, and the foreign-key checks the batches' COMMITs make on them
+    # get planned, and cached for the session, as sequential scans of tables that then grow.
+    with transaction.atomic():
+        triage_queue(list(Lead.objects.filter(agency=agency, status=Lead.Status.PENDING).order_by("pk")))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return city(agency)
