@@ -58,6 +58,17 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def count_copies(counter: QueryCounter) -> None:
+    """COPY statements go to psycopg's cursor directly, past execute_wrapper: count them as queries too."""
+    original = screening._copy_rows
+
+    def copy_rows(*args, **kwargs):
+        counter.count += 1
+        return original(*args, **kwargs)
+
+    screening._copy_rows = copy_rows
+
+
 class TriageClock:
     """Wraps intake.screening.triage_queue to time it and count its statements apart."""
 
@@ -88,6 +99,7 @@ def main() -> None:
     counter = QueryCounter()
     clock = TriageClock(counter)
     screening.triage_queue = clock
+    count_copies(counter)
     with connection.execute_wrapper(counter):
         naive = measure_naive(city, random.Random(args.seed + 1), n=args.naive, counter=counter)
         rows = measure_batches(city, rng, args, counter, clock)

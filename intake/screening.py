@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from guardian.utils import get_group_obj_perms_model
 
 from casework import rules
 from casework.audit import acting
@@ -29,7 +30,7 @@ from casework.models import Lead, Subject
 from intake.models import ScreenBatch, ScreenHit
 from intake.screening_validation import Hit, validate_hit
 from organisation.models import Agency, User
-from organisation.services import grant_owner_access
+from organisation.services import grant_owner_access, owner_grant_pairs
 from workflows.triage import triage_queue
 
 MAX_BATCH = 5000
@@ -114,7 +115,6 @@ def screen_hits_ingest(
             except IntegrityError as exc:
                 if attempt == 2:
                     raise BatchConflict() from exc
-        grant_owner_access(new_leads)
         triage_queue(new_leads)
     result.created, result.duplicates = batch.created, batch.duplicates
     result.rejected = sorted(result.rejected + planned.rejected, key=lambda item: item["index"])
@@ -148,7 +148,8 @@ def _store(
     """Plan and write the batch; raises IntegrityError when another batch stored one of its keys meanwhile.
 
     counted holds what was found before the database was read (hits received, repeated within the
-    batch, invalid); batch is saved here with the final counts, so a retry starts afresh.
+    batch, invalid); batch is saved here with the final counts, so a retry starts afresh. The new
+    leads get their grants here; they are returned for the triage queue.
     """
     planned = _Planned()
     stored = _stored_keys(hits)
@@ -181,18 +182,63 @@ def _store(
     batch.save(force_insert=True)
     names = {pk: name for pk, _region, name in subjects.values()}
     new_leads = _leads_create(groups, by=by, now=now, subject_names=names)
-    ScreenHit.objects.bulk_create(
-        [_hit_row(hit, batch=batch, now=now) for hit in sorted(accepted, key=lambda h: h.key)],
-        batch_size=2000,
-    )
+    _hits_create(sorted(accepted, key=lambda h: h.key), batch=batch, now=now)
     _add_amounts(joined)
     return planned, new_leads
+
+
+def _bulk_copy() -> bool:
+    """PostgreSQL: rows that are only inserted go in with COPY, not as model instances through bulk_create."""
+    return connection.vendor == "postgresql"
+
+
+def _copy_rows(model, columns: list[str], rows) -> None:
+    """COPY rows (tuples of values in the order of the column names columns) into model's table.
+
+    A constraint violation raises django.db.IntegrityError, as the INSERT of bulk_create would.
+    """
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_like(model, *, common: dict, fields: tuple[str, ...], rows) -> None:
+    """COPY what bulk_create([model(**common, **dict(zip(fields, row))) for row in rows]) would insert.
+
+    fields are attnames; their values in rows are written as they are. Every other column takes its
+    value from one instance built with common (defaults included), prepared for the database once;
+    the primary key, unless in fields, from its sequence.
+    """
+    template = model(**common)
+    by_attname = {column.attname: column for column in model._meta.concrete_fields}
+    columns, constant = [by_attname[name].column for name in fields], []
+    for other in model._meta.concrete_fields:
+        if other.attname in fields or other.primary_key:
+            continue
+        columns.append(other.column)
+        constant.append(other.get_db_prep_save(other.pre_save(template, add=True), connection))
+    tail = tuple(constant)
+    _copy_rows(model, columns, (row + tail for row in rows))
 
 
 def _stored_keys(hits: list[Hit]) -> set[tuple[str, str]]:
     if not hits:
         return set()
     wanted = {hit.key for hit in hits}
+    if connection.vendor == "postgresql":
+        # Two array parameters rather than IN lists of thousands of literals; the unique index answers.
+        sources, ids = zip(*wanted, strict=True)
+        table = connection.ops.quote_name(ScreenHit._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT h.source, h.external_id FROM {table} h "
+                f"JOIN unnest(%s::text[], %s::text[]) AS k(source, external_id) "
+                f"ON h.source = k.source AND h.external_id = k.external_id",
+                [list(sources), list(ids)],
+            )
+            return set(cursor.fetchall())
     rows = ScreenHit.objects.filter(
         source__in={hit.source for hit in hits}, external_id__in={hit.external_id for hit in hits}
     ).values_list("source", "external_id")
@@ -209,7 +255,14 @@ def _subjects_locked(hits: list[Hit], *, by: User) -> dict[tuple[str, str], tupl
         return {}
     wanted = {(hit.kind, hit.code): hit.name for hit in hits}
     codes = {code for _kind, code in wanted}
-    known = set(Subject.objects.filter(code__in=codes).values_list("kind", "code"))
+    on_postgres = connection.vendor == "postgresql"
+    if on_postgres:
+        table = connection.ops.quote_name(Subject._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT kind, code FROM {table} WHERE code = ANY(%s::text[])", [list(codes)])
+            known = set(cursor.fetchall())
+    else:
+        known = set(Subject.objects.filter(code__in=codes).values_list("kind", "code"))
     missing = sorted(set(wanted) - known)
     if missing:
         Subject.objects.bulk_create(
@@ -226,12 +279,21 @@ def _subjects_locked(hits: list[Hit], *, by: User) -> dict[tuple[str, str], tupl
             ignore_conflicts=True,
             batch_size=2000,
         )
-    rows = (
-        Subject.objects.select_for_update()
-        .filter(code__in=codes)
-        .order_by("pk")
-        .values_list("pk", "kind", "code", "region_id", "name")
-    )
+    if on_postgres:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, kind, code, region_id, name FROM {table} WHERE code = ANY(%s::text[]) ORDER BY id "
+                f"FOR UPDATE",
+                [list(codes)],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = (
+            Subject.objects.select_for_update()
+            .filter(code__in=codes)
+            .order_by("pk")
+            .values_list("pk", "kind", "code", "region_id", "name")
+        )
     found = {(kind, code): (pk, region_id, name) for pk, kind, code, region_id, name in rows if (kind, code) in wanted}
     created = [(pk, f"{name}（{key[1]}）") for key, (pk, _region, name) in found.items() if key in missing]
     _log_created(Subject, created, by=by)
@@ -242,44 +304,99 @@ def _pending_leads_locked(subject_ids: set[int], *, agency_id: int) -> dict[int,
     """subject id → the oldest pending lead of the agency naming it; those leads are locked."""
     if not subject_ids:
         return {}
-    rows = (
-        Lead.objects.select_for_update(of=("self",))
-        .filter(agency_id=agency_id, status=Lead.Status.PENDING, subjects__in=subject_ids)
-        .order_by("received_at", "pk")
-        .values_list("pk", "subjects")
-    )
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        lead, through = quote(Lead._meta.db_table), quote(Lead.subjects.through._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT l.id, ls.subject_id FROM {lead} l JOIN {through} ls ON ls.lead_id = l.id "
+                f"WHERE l.agency_id = %s AND l.status = %s AND ls.subject_id = ANY(%s::bigint[]) "
+                f"ORDER BY l.received_at, l.id FOR UPDATE OF l",
+                [agency_id, Lead.Status.PENDING, list(subject_ids)],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = (
+            Lead.objects.select_for_update(of=("self",))
+            .filter(agency_id=agency_id, status=Lead.Status.PENDING, subjects__in=subject_ids)
+            .order_by("received_at", "pk")
+            .values_list("pk", "subjects")
+        )
     oldest: dict[int, int] = {}
     for lead_id, subject_id in rows:
         oldest.setdefault(subject_id, lead_id)
     return oldest
 
 
+LEAD_FIELDS = ("title", "description", "amount_estimate")
+
+
 def _leads_create(groups: dict[tuple[int, str], list[Hit]], *, by: User, now, subject_names) -> list[Lead]:
-    """One pending screen_hit lead per (subject, rule), with its subject and its hits' total as estimate."""
+    """One pending screen_hit lead per (subject, rule), with its subject and its hits' total as estimate.
+
+    Writes the leads, their subject, their owner grants (as grant_owner_access) and audit entries.
+    """
     if not groups:
         return []
     deadline = add_working_days(timezone.localdate(now), rules.CASE_DECISION_WORKING_DAYS)
     keys = list(groups)
-    leads = Lead.objects.bulk_create(
-        [_lead_row(groups[key], by=by, now=now, deadline=deadline, subject=subject_names[key[0]]) for key in keys],
-        batch_size=2000,
-    )
+    common = {
+        "agency_id": by.agency_id,
+        "source_kind": Lead.SourceKind.SCREEN_HIT,
+        "received_at": now,
+        "deadline": deadline,
+        "registered_by_id": by.pk,
+    }
+    values = [_lead_values(groups[key], subject=subject_names[key[0]]) for key in keys]
     through = Lead.subjects.through
-    through.objects.bulk_create(
-        [
-            through(lead_id=lead.pk, subject_id=subject_id)
-            for lead, (subject_id, _rule) in zip(leads, keys, strict=True)
-        ],
-        batch_size=2000,
-    )
-    for lead, key in zip(leads, keys, strict=True):
+    if _bulk_copy():
+        ids = _next_ids(Lead, len(keys))
+        rows = [(pk, *row) for pk, row in zip(ids, values, strict=True)]
+        _copy_like(Lead, common=common, fields=("id", *LEAD_FIELDS), rows=rows)
+        _copy_rows(through, ["lead_id", "subject_id"], ((pk, key[0]) for pk, key in zip(ids, keys, strict=True)))
+        pairs = owner_grant_pairs(Lead, by.agency)
+        grants = get_group_obj_perms_model(Lead)
+        _copy_rows(grants, ["group_id", "permission_id", "content_object_id"], ((*p, pk) for pk in ids for p in pairs))
+        leads = [Lead(id=pk, **common) for pk in ids]
+        texts = [Lead.__str__(_Named(pk, row[0])) for pk, row in zip(ids, values, strict=True)]
+    else:
+        leads = Lead.objects.bulk_create(
+            [Lead(**common, **dict(zip(LEAD_FIELDS, row, strict=True))) for row in values], batch_size=2000
+        )
+        ids = [lead.pk for lead in leads]
+        through.objects.bulk_create(
+            [through(lead_id=pk, subject_id=subject_id) for pk, (subject_id, _rule) in zip(ids, keys, strict=True)],
+            batch_size=2000,
+        )
+        grant_owner_access(leads)
+        texts = [str(lead) for lead in leads]
+    for pk, key in zip(ids, keys, strict=True):
         for hit in groups[key]:
-            hit.lead_id = lead.pk
-    _log_created(Lead, [(lead.pk, str(lead)) for lead in leads], by=by)
+            hit.lead_id = pk
+    _log_created(Lead, list(zip(ids, texts, strict=True)), by=by)
     return leads
 
 
-def _lead_row(hits: list[Hit], *, by: User, now, deadline, subject: str) -> Lead:
+@dataclass
+class _Named:
+    """What Lead.__str__ reads, for leads written without an instance."""
+
+    pk: int
+    title: str
+
+
+def _next_ids(model, count: int) -> list[int]:
+    """count values of the model's id sequence, ascending, as bulk_create would have assigned them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def _lead_values(hits: list[Hit], *, subject: str) -> tuple[str, str, Decimal | None]:
+    """title, description and amount_estimate of the lead the hits open."""
     first = hits[0]
     amounts = [hit.amount for hit in hits if hit.amount is not None]
     total = min(sum(amounts, Decimal("0.00")), MAX_ESTIMATE) if amounts else None
@@ -299,32 +416,47 @@ def _lead_row(hits: list[Hit], *, by: User, now, deadline, subject: str) -> Lead
     if starts or ends:
         period = {"start": min(starts or ends).isoformat(), "end": max(ends or starts).isoformat()}
         parts.append(_("Period: %(start)s to %(end)s.") % period)
-    return Lead(
-        agency_id=by.agency_id,
-        source_kind=Lead.SourceKind.SCREEN_HIT,
-        title=title[:TITLE_MAX],
-        description=" ".join(parts),
-        amount_estimate=total,
-        received_at=now,
-        deadline=deadline,
-        registered_by=by,
-    )
+    return title[:TITLE_MAX], " ".join(parts), total
 
 
-def _hit_row(hit: Hit, *, batch: ScreenBatch, now) -> ScreenHit:
-    return ScreenHit(
-        source=hit.source,
-        external_id=hit.external_id,
-        rule_code=hit.rule_code,
-        rule_name=hit.rule_name,
-        subject_id=hit.subject_id,
-        period_from=hit.period_from,
-        period_to=hit.period_to,
-        amount=hit.amount,
-        details=hit.details,
-        lead_id=hit.lead_id,
-        batch=batch,
-        received_at=now,
+HIT_FIELDS = (
+    "source",
+    "external_id",
+    "rule_code",
+    "rule_name",
+    "subject_id",
+    "period_from",
+    "period_to",
+    "amount",
+    "details",
+    "lead_id",
+)
+
+
+def _hits_create(hits: list[Hit], *, batch: ScreenBatch, now) -> None:
+    """Insert the accepted hits, in key order; a key stored meanwhile by another batch raises IntegrityError."""
+    common = {"batch_id": batch.pk, "received_at": now}
+    if _bulk_copy():
+        details = ScreenHit._meta.get_field("details")
+        rows = [
+            (
+                hit.source,
+                hit.external_id,
+                hit.rule_code,
+                hit.rule_name,
+                hit.subject_id,
+                hit.period_from,
+                hit.period_to,
+                hit.amount,
+                details.get_db_prep_save(hit.details, connection),
+                hit.lead_id,
+            )
+            for hit in hits
+        ]
+        _copy_like(ScreenHit, common=common, fields=HIT_FIELDS, rows=rows)
+        return
+    ScreenHit.objects.bulk_create(
+        [ScreenHit(**common, **{name: getattr(hit, name) for name in HIT_FIELDS}) for hit in hits], batch_size=2000
     )
 
 
@@ -363,19 +495,18 @@ def _log_created(model, rows: list[tuple[int, str]], *, by: User) -> None:
     """What auditlog writes for a created record, for rows written in bulk (bulk_create sends no signals)."""
     if not rows:
         return
-    content_type = ContentType.objects.get_for_model(model)
+    common = {
+        "content_type": ContentType.objects.get_for_model(model),
+        "action": LogEntry.Action.CREATE,
+        "changes": {},
+        "actor": by,
+    }
+    if _bulk_copy():
+        _copy_like(LogEntry, common=common, fields=LOG_FIELDS, rows=[(str(pk), pk, text) for pk, text in rows])
+        return
     LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(pk),
-                object_id=pk,
-                object_repr=text,
-                action=LogEntry.Action.CREATE,
-                changes={},
-                actor=by,
-            )
-            for pk, text in rows
-        ],
-        batch_size=2000,
+        [LogEntry(**common, object_pk=str(pk), object_id=pk, object_repr=text) for pk, text in rows], batch_size=2000
     )
+
+
+LOG_FIELDS = ("object_pk", "object_id", "object_repr")

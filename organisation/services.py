@@ -64,19 +64,30 @@ def grant_owner_access(objs: Iterable[models.Model]) -> None:
     objs = list(objs)
     if not objs:
         return
-    label = objs[0]._meta.label_lower
-    perm_ids = dict(_permissions_of(objs[0]._meta.app_label))
     model = get_group_obj_perms_model(objs[0])
-    rows, groups_for_agency = [], {}
+    pairs_for_agency = {}
+    rows = []
     for obj in objs:
-        if obj.agency_id not in groups_for_agency:
-            groups_for_agency[obj.agency_id] = _grantee_groups(obj.agency, label)
-        for group_id, codenames in groups_for_agency[obj.agency_id]:
-            rows.extend(
-                model(group_id=group_id, permission_id=perm_ids[codename], content_object_id=obj.pk)
-                for codename in codenames
-            )
+        if obj.agency_id not in pairs_for_agency:
+            pairs_for_agency[obj.agency_id] = owner_grant_pairs(type(obj), obj.agency)
+        rows.extend(
+            model(group_id=group_id, permission_id=permission_id, content_object_id=obj.pk)
+            for group_id, permission_id in pairs_for_agency[obj.agency_id]
+        )
     model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+
+def owner_grant_pairs(model: type[models.Model], agency: Agency) -> list[tuple[int, int]]:
+    """The (group id, permission id) pairs grant_owner_access() gives on each record of model owned by agency.
+
+    For writers of such records in bulk (screening hits) that write the group-permission rows themselves.
+    """
+    perm_ids = dict(_permissions_of(model._meta.app_label))
+    return [
+        (group_id, perm_ids[codename])
+        for group_id, codenames in _grantee_groups(agency, model._meta.label_lower)
+        for codename in codenames
+    ]
 
 
 def _grantee_groups(agency: Agency, label: str) -> list[tuple[int, tuple[str, ...]]]:
