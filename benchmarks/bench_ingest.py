@@ -60,13 +60,13 @@ class QueryCounter:
 
 def count_copies(counter: QueryCounter) -> None:
     """COPY statements go to psycopg's cursor directly, past execute_wrapper: count them as queries too."""
-    original = screening._copy_rows
+    original = screening.copy_rows
 
     def copy_rows(*args, **kwargs):
         counter.count += 1
         return original(*args, **kwargs)
 
-    screening._copy_rows = copy_rows
+    screening.copy_rows = copy_rows
 
 
 class TriageClock:

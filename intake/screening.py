@@ -192,7 +192,7 @@ def _bulk_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _copy_rows(model, columns: list[str], rows) -> None:
+def copy_rows(model, columns: list[str], rows) -> None:
     """COPY rows (tuples of values in the order of the column names columns) into model's table.
 
     A constraint violation raises django.db.IntegrityError, as the INSERT of bulk_create would.
@@ -204,7 +204,7 @@ def _copy_rows(model, columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
-def _copy_like(model, *, common: dict, fields: tuple[str, ...], rows) -> None:
+def copy_like(model, *, common: dict, fields: tuple[str, ...], rows) -> None:
     """COPY what bulk_create([model(**common, **dict(zip(fields, row))) for row in rows]) would insert.
 
     fields are attnames; their values in rows are written as they are. Every other column takes its
@@ -220,7 +220,7 @@ def _copy_like(model, *, common: dict, fields: tuple[str, ...], rows) -> None:
         columns.append(other.column)
         constant.append(other.get_db_prep_save(other.pre_save(template, add=True), connection))
     tail = tuple(constant)
-    _copy_rows(model, columns, (row + tail for row in rows))
+    copy_rows(model, columns, (row + tail for row in rows))
 
 
 def _stored_keys(hits: list[Hit]) -> set[tuple[str, str]]:
@@ -350,13 +350,13 @@ def _leads_create(groups: dict[tuple[int, str], list[Hit]], *, by: User, now, su
     values = [_lead_values(groups[key], subject=subject_names[key[0]]) for key in keys]
     through = Lead.subjects.through
     if _bulk_copy():
-        ids = _next_ids(Lead, len(keys))
+        ids = next_ids(Lead, len(keys))
         rows = [(pk, *row) for pk, row in zip(ids, values, strict=True)]
-        _copy_like(Lead, common=common, fields=("id", *LEAD_FIELDS), rows=rows)
-        _copy_rows(through, ["lead_id", "subject_id"], ((pk, key[0]) for pk, key in zip(ids, keys, strict=True)))
+        copy_like(Lead, common=common, fields=("id", *LEAD_FIELDS), rows=rows)
+        copy_rows(through, ["lead_id", "subject_id"], ((pk, key[0]) for pk, key in zip(ids, keys, strict=True)))
         pairs = owner_grant_pairs(Lead, by.agency)
         grants = get_group_obj_perms_model(Lead)
-        _copy_rows(grants, ["group_id", "permission_id", "content_object_id"], ((*p, pk) for pk in ids for p in pairs))
+        copy_rows(grants, ["group_id", "permission_id", "content_object_id"], ((*p, pk) for pk in ids for p in pairs))
         leads = [Lead(id=pk, **common) for pk in ids]
         texts = [Lead.__str__(_Named(pk, row[0])) for pk, row in zip(ids, values, strict=True)]
     else:
@@ -385,7 +385,7 @@ class _Named:
     title: str
 
 
-def _next_ids(model, count: int) -> list[int]:
+def next_ids(model, count: int) -> list[int]:
     """count values of the model's id sequence, ascending, as bulk_create would have assigned them."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -453,7 +453,7 @@ def _hits_create(hits: list[Hit], *, batch: ScreenBatch, now) -> None:
             )
             for hit in hits
         ]
-        _copy_like(ScreenHit, common=common, fields=HIT_FIELDS, rows=rows)
+        copy_like(ScreenHit, common=common, fields=HIT_FIELDS, rows=rows)
         return
     ScreenHit.objects.bulk_create(
         [ScreenHit(**common, **{name: getattr(hit, name) for name in HIT_FIELDS}) for hit in hits], batch_size=2000
@@ -502,7 +502,7 @@ def _log_created(model, rows: list[tuple[int, str]], *, by: User) -> None:
         "actor": by,
     }
     if _bulk_copy():
-        _copy_like(LogEntry, common=common, fields=LOG_FIELDS, rows=[(str(pk), pk, text) for pk, text in rows])
+        copy_like(LogEntry, common=common, fields=LOG_FIELDS, rows=[(str(pk), pk, text) for pk, text in rows])
         return
     LogEntry.objects.bulk_create(
         [LogEntry(**common, object_pk=str(pk), object_id=pk, object_repr=text) for pk, text in rows], batch_size=2000

@@ -100,53 +100,66 @@ def triage_queue(leads: list[Lead]) -> None:
 
     Writes in a handful of statements the rows TriageFlow.start.run(lead=...) writes per lead
     (process, done start task, new triage task, the link between them); a test compares both.
-    Call inside the transaction that created the leads.
+    On PostgreSQL the ids come from the sequences and the rows go in with COPY, without model
+    instances. Call inside the transaction that created the leads.
     """
     if not leads:
         return
     assert transaction.get_connection().in_atomic_block, "queue leads inside the transaction that created them"
     now = timezone.now()
-    processes = Process.objects.bulk_create(
-        [Process(flow_class=TriageFlow, status=PROCESS.NEW, created=now) for _ in leads]
-    )
-    _insert_triage_rows([(process.pk, lead.pk) for process, lead in zip(processes, leads, strict=True)])
-    starts = Task.objects.bulk_create(
-        [
-            Task(
-                process_id=process.pk,
-                flow_task=TriageFlow.start,
-                flow_task_type="START",
-                status=STATUS.DONE,
-                created=now,
-                started=now,
-                finished=now,
-                token=Token("start"),
-            )
-            for process in processes
-        ]
-    )
     lead_type = ContentType.objects.get_for_model(Lead)
+    process = {"flow_class": TriageFlow, "status": PROCESS.NEW, "created": now}
+    start = {
+        "flow_task": TriageFlow.start,
+        "flow_task_type": "START",
+        "status": STATUS.DONE,
+        "created": now,
+        "started": now,
+        "finished": now,
+        "token": Token("start"),
+    }
+    triage = {
+        "flow_task": TriageFlow.triage,
+        "flow_task_type": "HUMAN",
+        "status": STATUS.NEW,
+        "created": now,
+        "token": Token("start"),
+        "owner_permission": "casework.triage_lead",
+        "owner_permission_content_type": lead_type,
+    }
+    through = Task.previous.through
+    if connection.vendor == "postgresql":
+        from intake import screening as bulk  # the COPY helpers; intake.screening imports this module
+
+        count = len(leads)
+        process_ids, task_ids = bulk.next_ids(Process, count), bulk.next_ids(Task, 2 * count)
+        start_ids, triage_ids = task_ids[:count], task_ids[count:]
+        bulk.copy_like(Process, common=process, fields=("id",), rows=((pk,) for pk in process_ids))
+        _insert_triage_rows([(pk, lead.pk) for pk, lead in zip(process_ids, leads, strict=True)])
+        bulk.copy_like(Task, common=start, fields=("id", "process_id"), rows=zip(start_ids, process_ids, strict=True))
+        bulk.copy_like(
+            Task,
+            common=triage,
+            fields=("id", "process_id", "owner_permission_obj_pk"),
+            rows=(
+                (pk, process_pk, str(lead.pk))
+                for pk, process_pk, lead in zip(triage_ids, process_ids, leads, strict=True)
+            ),
+        )
+        links = zip(triage_ids, start_ids, strict=True)
+        bulk.copy_like(through, common={}, fields=("from_task_id", "to_task_id"), rows=links)
+        return
+    processes = Process.objects.bulk_create([Process(**process) for _ in leads])
+    _insert_triage_rows([(process.pk, lead.pk) for process, lead in zip(processes, leads, strict=True)])
+    starts = Task.objects.bulk_create([Task(process_id=process.pk, **start) for process in processes])
     triages = Task.objects.bulk_create(
         [
-            Task(
-                process_id=process.pk,
-                flow_task=TriageFlow.triage,
-                flow_task_type="HUMAN",
-                status=STATUS.NEW,
-                created=now,
-                token=Token("start"),
-                owner_permission="casework.triage_lead",
-                owner_permission_content_type=lead_type,
-                owner_permission_obj_pk=str(lead.pk),
-            )
+            Task(process_id=process.pk, owner_permission_obj_pk=str(lead.pk), **triage)
             for process, lead in zip(processes, leads, strict=True)
         ]
     )
-    Task.previous.through.objects.bulk_create(
-        [
-            Task.previous.through(from_task_id=triage.pk, to_task_id=start.pk)
-            for triage, start in zip(triages, starts, strict=True)
-        ]
+    through.objects.bulk_create(
+        [through(from_task_id=triage.pk, to_task_id=start.pk) for triage, start in zip(triages, starts, strict=True)]
     )
 
 
@@ -154,6 +167,11 @@ def _insert_triage_rows(pairs: list[tuple[int, int]]) -> None:
     """TriageProcess child rows for existing Process rows (bulk_create refuses multi-table models)."""
     meta = TriageProcess._meta
     columns = [meta.get_field(name).column for name in ("process_ptr", "lead", "decision", "decision_reason")]
+    if connection.vendor == "postgresql":
+        from intake import screening as bulk  # the COPY helpers; intake.screening imports this module
+
+        bulk.copy_rows(TriageProcess, columns, ((process_pk, lead_pk, "", "") for process_pk, lead_pk in pairs))
+        return
     sql = "INSERT INTO {} ({}) VALUES (%s, %s, '', '')".format(
         connection.ops.quote_name(meta.db_table), ", ".join(connection.ops.quote_name(c) for c in columns)
     )
