@@ -21,6 +21,8 @@ CENT = Decimal("0.01")
 DETAILS_MAX_CHARS = 20_000
 DETAILS_MAX_DEPTH = 10
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Subject.Kind.values builds its list anew on every access; validation reads it once per hit.
+SUBJECT_KINDS = frozenset(Subject.Kind.values)
 
 
 @dataclass
@@ -60,7 +62,7 @@ def validate_hit(index: int, raw) -> tuple[Hit | None, dict[str, list[str]]]:
         errors["subject"] = [_("Give the subject as an object with kind, code and name.")]
         subject = {}
     kind = subject.get("kind")
-    if kind not in Subject.Kind.values:
+    if not isinstance(kind, str) or kind not in SUBJECT_KINDS:
         errors["subject.kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Subject.Kind.values)}]
     for name, limit in SUBJECT_LIMITS.items():
         values[name] = _text(subject.get(name), limit, errors, f"subject.{name}")
