@@ -27,6 +27,7 @@ from casework.audit import acting
 from casework.deadlines import add_working_days
 from casework.errors import DomainError, InvalidInput
 from casework.models import Lead, Subject
+from config.pgcopy import bulk_copy_available, copy_like, copy_rows, next_ids
 from intake.models import ScreenBatch, ScreenHit
 from intake.screening_validation import Hit, validate_hit
 from organisation.models import Agency, User
@@ -187,42 +188,6 @@ def _store(
     return planned, new_leads
 
 
-def _bulk_copy() -> bool:
-    """PostgreSQL: rows that are only inserted go in with COPY, not as model instances through bulk_create."""
-    return connection.vendor == "postgresql"
-
-
-def copy_rows(model, columns: list[str], rows) -> None:
-    """COPY rows (tuples of values in the order of the column names columns) into model's table.
-
-    A constraint violation raises django.db.IntegrityError, as the INSERT of bulk_create would.
-    """
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
-    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def copy_like(model, *, common: dict, fields: tuple[str, ...], rows) -> None:
-    """COPY what bulk_create([model(**common, **dict(zip(fields, row))) for row in rows]) would insert.
-
-    fields are attnames; their values in rows are written as they are. Every other column takes its
-    value from one instance built with common (defaults included), prepared for the database once;
-    the primary key, unless in fields, from its sequence.
-    """
-    template = model(**common)
-    by_attname = {column.attname: column for column in model._meta.concrete_fields}
-    columns, constant = [by_attname[name].column for name in fields], []
-    for other in model._meta.concrete_fields:
-        if other.attname in fields or other.primary_key:
-            continue
-        columns.append(other.column)
-        constant.append(other.get_db_prep_save(other.pre_save(template, add=True), connection))
-    tail = tuple(constant)
-    copy_rows(model, columns, (row + tail for row in rows))
-
-
 def _stored_keys(hits: list[Hit]) -> set[tuple[str, str]]:
     if not hits:
         return set()
@@ -349,7 +314,7 @@ def _leads_create(groups: dict[tuple[int, str], list[Hit]], *, by: User, now, su
     }
     values = [_lead_values(groups[key], subject=subject_names[key[0]]) for key in keys]
     through = Lead.subjects.through
-    if _bulk_copy():
+    if bulk_copy_available():
         ids = next_ids(Lead, len(keys))
         rows = [(pk, *row) for pk, row in zip(ids, values, strict=True)]
         copy_like(Lead, common=common, fields=("id", *LEAD_FIELDS), rows=rows)
@@ -383,16 +348,6 @@ class _Named:
 
     pk: int
     title: str
-
-
-def next_ids(model, count: int) -> list[int]:
-    """count values of the model's id sequence, ascending, as bulk_create would have assigned them."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
-        return sorted(pk for (pk,) in cursor.fetchall())
 
 
 def _lead_values(hits: list[Hit], *, subject: str) -> tuple[str, str, Decimal | None]:
@@ -436,7 +391,7 @@ HIT_FIELDS = (
 def _hits_create(hits: list[Hit], *, batch: ScreenBatch, now) -> None:
     """Insert the accepted hits, in key order; a key stored meanwhile by another batch raises IntegrityError."""
     common = {"batch_id": batch.pk, "received_at": now}
-    if _bulk_copy():
+    if bulk_copy_available():
         details = ScreenHit._meta.get_field("details")
         rows = [
             (
@@ -501,7 +456,7 @@ def _log_created(model, rows: list[tuple[int, str]], *, by: User) -> None:
         "changes": {},
         "actor": by,
     }
-    if _bulk_copy():
+    if bulk_copy_available():
         copy_like(LogEntry, common=common, fields=LOG_FIELDS, rows=[(str(pk), pk, text) for pk, text in rows])
         return
     LogEntry.objects.bulk_create(

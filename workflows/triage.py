@@ -22,6 +22,7 @@ from viewflow.workflow.token import Token
 from casework import services
 from casework.errors import AlreadyDecided, InvalidInput
 from casework.models import Case, Lead
+from config import pgcopy
 from intake.services import reports_lead_decided
 from organisation.models import User
 from workflows.models import TriageProcess
@@ -129,15 +130,13 @@ def triage_queue(leads: list[Lead]) -> None:
     }
     through = Task.previous.through
     if connection.vendor == "postgresql":
-        from intake import screening as bulk  # the COPY helpers; intake.screening imports this module
-
         count = len(leads)
-        process_ids, task_ids = bulk.next_ids(Process, count), bulk.next_ids(Task, 2 * count)
+        process_ids, task_ids = pgcopy.next_ids(Process, count), pgcopy.next_ids(Task, 2 * count)
         start_ids, triage_ids = task_ids[:count], task_ids[count:]
-        bulk.copy_like(Process, common=process, fields=("id",), rows=((pk,) for pk in process_ids))
+        pgcopy.copy_like(Process, common=process, fields=("id",), rows=((pk,) for pk in process_ids))
         _insert_triage_rows([(pk, lead.pk) for pk, lead in zip(process_ids, leads, strict=True)])
-        bulk.copy_like(Task, common=start, fields=("id", "process_id"), rows=zip(start_ids, process_ids, strict=True))
-        bulk.copy_like(
+        pgcopy.copy_like(Task, common=start, fields=("id", "process_id"), rows=zip(start_ids, process_ids, strict=True))
+        pgcopy.copy_like(
             Task,
             common=triage,
             fields=("id", "process_id", "owner_permission_obj_pk"),
@@ -147,7 +146,7 @@ def triage_queue(leads: list[Lead]) -> None:
             ),
         )
         links = zip(triage_ids, start_ids, strict=True)
-        bulk.copy_like(through, common={}, fields=("from_task_id", "to_task_id"), rows=links)
+        pgcopy.copy_like(through, common={}, fields=("from_task_id", "to_task_id"), rows=links)
         return
     processes = Process.objects.bulk_create([Process(**process) for _ in leads])
     _insert_triage_rows([(process.pk, lead.pk) for process, lead in zip(processes, leads, strict=True)])
@@ -168,9 +167,7 @@ def _insert_triage_rows(pairs: list[tuple[int, int]]) -> None:
     meta = TriageProcess._meta
     columns = [meta.get_field(name).column for name in ("process_ptr", "lead", "decision", "decision_reason")]
     if connection.vendor == "postgresql":
-        from intake import screening as bulk  # the COPY helpers; intake.screening imports this module
-
-        bulk.copy_rows(TriageProcess, columns, ((process_pk, lead_pk, "", "") for process_pk, lead_pk in pairs))
+        pgcopy.copy_rows(TriageProcess, columns, ((process_pk, lead_pk, "", "") for process_pk, lead_pk in pairs))
         return
     sql = "INSERT INTO {} ({}) VALUES (%s, %s, '', '')".format(
         connection.ops.quote_name(meta.db_table), ", ".join(connection.ops.quote_name(c) for c in columns)
