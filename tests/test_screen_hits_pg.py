@@ -111,7 +111,7 @@ def _snapshot(result) -> dict:
 
 
 def _ingest_and_undo(hits, screener, *, copy: bool) -> dict:
-    with patch("intake.screening._bulk_copy", return_value=copy):
+    with patch("intake.screening.bulk_copy_available", return_value=copy):
         try:
             with transaction.atomic():
                 snapshot = _snapshot(screen_hits_ingest(hits=hits, by=screener))
