@@ -31,11 +31,10 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from benchmarks import seed_ingest  # noqa: E402
+from benchmarks.bulk import recreate_database  # noqa: E402
 from benchmarks.measure import percentile  # noqa: E402
 from casework.models import Lead, Subject  # noqa: E402
 from config import pgcopy  # noqa: E402
@@ -266,23 +265,8 @@ def print_results(rows: list[dict], naive: dict, args) -> None:
 
 
 def prepare_database(args, rng: random.Random) -> float:
-    settings = connection.settings_dict
-    name = settings["NAME"]
-    if "bench" not in name:
-        sys.exit(f"Refusing to drop database {name!r}: its name must contain 'bench'. Set DATABASE_URL.")
-    connections.close_all()
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    name = recreate_database()
     print(f"Created database {name}; seeding {args.leads:,} leads…", flush=True)
     seed_ingest.seed(leads=args.leads, cases=args.cases, rng=rng)
     return time.perf_counter() - started

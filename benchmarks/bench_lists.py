@@ -34,11 +34,12 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from benchmarks import guardian_baseline, seed  # noqa: E402
+from benchmarks.bulk import recreate_database  # noqa: E402
 from benchmarks.measure import (  # noqa: E402
     Sample,
     explain,
@@ -214,19 +215,8 @@ def prepare_database(args, rng: random.Random) -> seed.Timings | None:
         print(f"Reusing database {name} (--reuse).")
         call_command("migrate", verbosity=0)
         return None
-    connections.close_all()
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    recreate_database()
     migrated = time.perf_counter() - started
     print(f"Created database {name}; migrations took {migrated:.1f} s. Seeding…", flush=True)
     timings = seed.seed(leads=args.leads, cases=args.cases, subjects=args.subjects, rng=rng)

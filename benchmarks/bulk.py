@@ -22,3 +22,30 @@ def reset_sequences() -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+
+
+def recreate_database() -> str:
+    """Drop and create the configured database, then migrate it; refuses a name without "bench"."""
+    import sys
+
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connections
+
+    settings = connection.settings_dict
+    name = settings["NAME"]
+    if "bench" not in name:
+        sys.exit(f"Refusing to drop database {name!r}: its name must contain 'bench'. Set DATABASE_URL.")
+    connections.close_all()
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+    return name

@@ -135,17 +135,23 @@ def reporter_label(report: Report) -> str:
     return _("Anonymous reporter") if report.anonymous else _("Named reporter (confidential)")
 
 
-def report_acknowledge(*, report: Report, by: User) -> Report:
-    """Issue the numbered 举报受理告知书 to a named reporter (once)."""
+def _named_report_locked(*, report: Report, by: User) -> tuple[Report, dict]:
+    """Lock a named report for a notice to its reporter and read (and log reading) the identity it is addressed to."""
     _require(by, "casework.view_reporter_identity", report)
     if report.anonymous:
         raise InvalidInput(_("An anonymous reporter receives no notice; they follow the report with the code."))
+    report = Report.objects.select_for_update().select_related("lead__agency").get(pk=report.pk)
+    identity = decrypt_identity(report.identity_token)
+    accessed.send(sender=Report, instance=report)
+    return report, identity
+
+
+def report_acknowledge(*, report: Report, by: User) -> Report:
+    """Issue the numbered 举报受理告知书 to a named reporter (once)."""
     with transaction.atomic(), acting(by):
-        report = Report.objects.select_for_update().select_related("lead__agency").get(pk=report.pk)
+        report, identity = _named_report_locked(report=report, by=by)
         if report.acknowledged_on is not None:
             raise AlreadyDecided(_("The acceptance notice has already been issued."))
-        identity = decrypt_identity(report.identity_token)
-        accessed.send(sender=Report, instance=report)
         report.acknowledged_on = timezone.localdate()
         report.save(update_fields=["acknowledged_on"])
         document_issue(
@@ -210,16 +216,11 @@ def result_wording(lead: Lead) -> str:
 
 def report_result_notice_issue(*, report: Report, by: User) -> Report:
     """Issue the 举报处理结果告知书 and tell the reporter on the status page as well."""
-    _require(by, "casework.view_reporter_identity", report)
-    if report.anonymous:
-        raise InvalidInput(_("An anonymous reporter receives no notice; they follow the report with the code."))
     with transaction.atomic(), acting(by):
-        report = Report.objects.select_for_update().select_related("lead__agency").get(pk=report.pk)
+        report, identity = _named_report_locked(report=report, by=by)
         if report.result_notified_on is not None:
             raise AlreadyDecided(_("The result notice has already been issued."))
         wording = result_wording(report.lead)
-        identity = decrypt_identity(report.identity_token)
-        accessed.send(sender=Report, instance=report)
         report.result_notified_on = timezone.localdate()
         if report.result_notice_due is None:
             report.result_notice_due = report.result_notified_on
