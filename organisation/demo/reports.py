@@ -45,8 +45,8 @@ class ReportSeeder:
     def __init__(self, rng: random.Random, bureau: Agency, clerk: User):
         self.rng, self.bureau, self.clerk = rng, bureau, clerk
         self.reports: list[Report] = []
-        # (receipt code, secret) of reports whose reporter's status page shows something; printed once.
-        self.credentials: list[tuple[str, str]] = []
+        # report id → (receipt code, secret) of web reports, for the status page; printed once.
+        self.secrets: dict[int, tuple[str, str]] = {}
 
     def receive(self, *, channel, origin, subject: Subject, description, received_at, amount) -> Lead:
         named = channel not in (Report.Channel.SUPERIOR, Report.Channel.ASSIST_REQUEST) and (
@@ -70,9 +70,17 @@ class ReportSeeder:
         if named:
             report_acknowledge(report=report, by=self.clerk)
         if channel == Report.Channel.WEB:
-            self.credentials.append((report.receipt_code, received.secret))
+            self.secrets[report.pk] = (report.receipt_code, received.secret)
         self.reports.append(report)
         return report.lead
+
+    @property
+    def credentials(self) -> list[tuple[str, str]]:
+        """(receipt code, secret) of the web reports, those with messages first."""
+        with_messages = set(
+            Report.objects.filter(pk__in=self.secrets, messages__isnull=False).values_list("pk", flat=True)
+        )
+        return [self.secrets[pk] for pk in sorted(self.secrets, key=lambda pk: pk not in with_messages)]
 
     def _identity(self) -> dict:
         return {
@@ -87,6 +95,8 @@ class ReportSeeder:
         """Messages on pending reports, result notices for decided ones (one left owed), one duplicate merged."""
         reports = [Report.objects.select_related("lead").get(pk=report.pk) for report in self.reports]
         pending = [r for r in reports if r.lead.status == Lead.Status.PENDING and r.channel != Report.Channel.SUPERIOR]
+        # Web reporters first: their status page (credentials printed by demo_data) shows the exchange.
+        pending.sort(key=lambda report: report.channel != Report.Channel.WEB)
         for index, report in enumerate(pending[:3]):
             report_message_from_reporter(report=report, body=REPORTER_MESSAGES[index])
             if index < 2:
