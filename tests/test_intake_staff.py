@@ -369,3 +369,19 @@ def test_auditor_reads_reports_of_the_province_but_not_identities(client, audito
     page = client.get(reverse("intake-inbox") + "?view=all").content.decode()
     assert named_report.receipt_code_display in page
     assert "韩梅梅" not in client.get(reverse("intake-report", args=[named_report.pk])).content.decode()
+
+
+def test_triage_page_merges_a_lead_into_another(client, alice, lead, make_lead):
+    from workflows.triage import pending_triage_task
+
+    duplicate = make_lead(title="同一事实的第二条线索")
+    task = pending_triage_task(duplicate)
+    client.force_login(alice)
+    form = client.get(reverse("triage-task", args=[task.pk])).context["form"]
+    assert lead in form.fields["target"].queryset and duplicate not in form.fields["target"].queryset
+    response = client.post(reverse("triage-task", args=[task.pk]), {"decision": "merge", "target": lead.pk})
+    assert response.status_code == 302 and response.url == reverse("lead-detail", args=[lead.pk])
+    duplicate.refresh_from_db()
+    assert duplicate.status == "merged" and duplicate.merged_into == lead
+    page = client.get(response.url).content.decode()
+    assert "同一事实的第二条线索" in page
