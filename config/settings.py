@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workflows",
     "referrals",
     "intake",
+    "ledgers",
 ]
 
 MIDDLEWARE = [

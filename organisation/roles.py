@@ -41,6 +41,7 @@ OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
         Role.DIRECTOR: ("view_case", "change_case", "decide_case"),
         Role.REWARD_HANDLER: ("view_case",),
         Role.RECOVERY_OFFICER: ("view_case",),
+        Role.FINANCE: ("view_case",),
     },
 }
 
@@ -65,4 +66,6 @@ ROLE_GLOBAL_PERMS: dict[str, tuple[str, ...]] = {
     Role.DIRECTOR: ("casework.add_lead",),
     Role.INVESTIGATOR: ("casework.add_lead",),
     Role.SCREENING_SERVICE: ("intake.submit_screen_hits",),
+    Role.FINANCE: ("ledgers.add_payment",),
+    Role.RECOVERY_OFFICER: ("ledgers.add_payment",),
 }

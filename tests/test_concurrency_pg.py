@@ -137,3 +137,30 @@ def test_two_clerks_issuing_one_result_notice_one_wins(lyg_bureau, clerk, alice,
     assert sum(isinstance(r, Report) for r in results) == 1 and sum(isinstance(r, AlreadyDecided) for r in results) == 1
     assert Document.objects.filter(kind="report_result_notice").count() == 1
     assert report.messages.filter(sender="agency").count() == 1
+
+
+def test_two_officers_paying_the_last_balance_at_once_one_wins(lead, alice, lyg_bureau, subject):
+    from django.utils import timezone
+
+    from casework.errors import InvalidInput
+    from ledgers.models import Payment
+    from ledgers.services import obligation_record, payment_record
+    from organisation.roles import Role
+    from tests.factories import UserFactory
+    from workflows.triage import triage_decide
+
+    case = triage_decide(lead=lead, by=alice, decision="open").case
+    officers = [UserFactory(username=f"finance{i}", agency=lyg_bureau, roles=[Role.FINANCE]) for i in range(2)]
+    owed = obligation_record(case=case, subject=subject, ledger="fine", amount_due="1000", basis="罚决", by=alice)
+    results = run_together(
+        [
+            (
+                lambda officer=officer: payment_record(
+                    obligation=owed, by=officer, paid_on=timezone.localdate(), amount="1000", voucher=officer.username
+                )
+            )
+            for officer in officers
+        ]
+    )
+    assert sum(isinstance(r, Payment) for r in results) == 1 and sum(isinstance(r, InvalidInput) for r in results) == 1
+    assert owed.payments.count() == 1
