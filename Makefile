@@ -35,11 +35,11 @@ demo: install  ## Fresh database, demo data, ASGI server on 127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo_data --base-url http://$(HOST):$(PORT)
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); deadline reminders every 5 minutes"
+	REMINDER_INTERVAL=300 $(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 serve: install  ## Start the ASGI server on the existing database
-	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	REMINDER_INTERVAL=300 $(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 test: install  ## Run the whole test suite (SQLite, 2 workers)
 	$(PY) -m pytest -n 2 -q

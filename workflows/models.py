@@ -30,3 +30,31 @@ class TriageProcess(Process):
     class Meta:
         verbose_name = _("triage process")
         verbose_name_plural = _("triage processes")
+
+
+class Reminder(models.Model):
+    """One "deadline near" reminder sent to one user; the unique key makes it fire once.
+
+    The due date is part of the key: an extended deadline is reminded again.
+    """
+
+    class Kind(models.TextChoices):
+        LEAD_DECISION = "lead_decision", _("Decide whether to open a case")
+        REPORTER_NOTICE = "reporter_notice", _("Tell the reporter the result")
+        CASE_DEADLINE = "case_deadline", _("Case deadline")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    due = models.DateField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "due", "user"], name="one_reminder_per_deadline_user")
+        ]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.due}"

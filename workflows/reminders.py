@@ -1,0 +1,109 @@
+"""Deadline reminders: once, when a deadline comes near, to the people who must act — sent by a
+scheduled command (`manage.py send_reminders`, looping under `make demo`, from cron or a timer in
+production), not by anyone clicking.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.models import Deadline, Lead
+from config.live import notify_users
+from intake.models import Report
+from organisation.models import User
+from organisation.roles import Role
+from workflows.models import Reminder
+
+# A deadline is "near" this many calendar days before it falls due (and stays near once passed).
+NEAR_DAYS = 3
+DECIDERS = (Role.SECTION_HEAD, Role.DIRECTOR)
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    object_id: int
+    due: datetime.date
+    agency_id: int
+    roles: tuple[str, ...]
+    title: str
+    url: str
+
+
+def due_soon(today: datetime.date) -> list[Due]:
+    """Open deadlines falling due by today + NEAR_DAYS (including overdue ones never reminded)."""
+    horizon = today + datetime.timedelta(days=NEAR_DAYS)
+    items = [
+        Due(
+            Reminder.Kind.LEAD_DECISION,
+            lead.pk,
+            lead.deadline,
+            lead.agency_id,
+            DECIDERS,
+            _("Decide on lead #%(id)s by %(due)s: %(title)s")
+            % {"id": lead.pk, "due": lead.deadline, "title": lead.title},
+            reverse("lead-detail", args=[lead.pk]),
+        )
+        for lead in Lead.objects.pending().filter(deadline__lte=horizon).only("pk", "deadline", "agency_id", "title")
+    ]
+    items += [
+        Due(
+            Reminder.Kind.REPORTER_NOTICE,
+            report.pk,
+            report.result_notice_due,
+            report.lead.agency_id,
+            (Role.CLERK,),
+            _("Tell the reporter of %(code)s the result by %(due)s")
+            % {"code": report.receipt_code, "due": report.result_notice_due},
+            reverse("intake-report", args=[report.pk]),
+        )
+        for report in Report.objects.result_notice_open().filter(result_notice_due__lte=horizon).select_related("lead")
+    ]
+    items += [
+        Due(
+            Reminder.Kind.CASE_DEADLINE,
+            deadline.pk,
+            deadline.due,
+            deadline.case.agency_id,
+            DECIDERS,
+            _("%(case)s: %(step)s by %(due)s")
+            % {"case": deadline.case.number, "step": deadline.get_step_display(), "due": deadline.due},
+            reverse("case-detail", args=[deadline.case_id]),
+        )
+        for deadline in Deadline.objects.open().filter(due__lte=horizon).select_related("case")
+    ]
+    return items
+
+
+def send_reminders(*, today: datetime.date | None = None) -> int:
+    """Send each near deadline's reminder to each responsible user once; returns how many were sent.
+
+    The unique (kind, object, due, user) row is written first; only its writer sends, so two
+    runners at once never send twice.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    recipients_by_agency: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+    for item in due_soon(today):
+        key = (item.agency_id, item.roles)
+        if key not in recipients_by_agency:
+            recipients_by_agency[key] = list(
+                User.objects.filter(agency=item.agency_id, is_active=True, groups__role_group__role__in=item.roles)
+                .distinct()
+                .values_list("pk", flat=True)
+            )
+        for user_id in recipients_by_agency[key]:
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(kind=item.kind, object_id=item.object_id, due=item.due, user_id=user_id)
+                    notify_users(
+                        [user_id], event_type="deadline.near", id=item.object_id, title=item.title, url=item.url
+                    )
+            except IntegrityError:
+                continue  # already reminded
+            sent += 1
+    return sent
