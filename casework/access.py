@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from casework.models import Case, Lead
+from casework.models import Case, Evidence, Lead, Preservation
 from organisation.models import User
 
 
@@ -25,6 +25,35 @@ def access_case_by_id(user: User, case_id, *, perm: str = "casework.view_case") 
     if perm != "casework.view_case" and not user.has_perm(perm, case):
         raise PermissionDenied
     return case
+
+
+def access_evidence_by_id(user: User, evidence_id, *, perm: str = "casework.view_case") -> Evidence:
+    """Return the evidence item if the user may see its case and holds perm on the case."""
+    evidence = (
+        Evidence.objects.visible_to(user)
+        .filter(pk=parse_id(evidence_id))
+        .select_related("case__agency", "holder")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    if perm != "casework.view_case" and not user.has_perm(perm, evidence.case):
+        raise PermissionDenied
+    return evidence
+
+
+def access_preservation_by_id(user: User, preservation_id, *, perm: str = "casework.view_case") -> Preservation:
+    """Return the preservation if the user may see its case and holds perm on the case."""
+    preservation = (
+        Preservation.objects.filter(pk=parse_id(preservation_id), case__in=Case.objects.visible_to(user).values("pk"))
+        .select_related("case__agency")
+        .first()
+    )
+    if preservation is None:
+        raise Http404
+    if perm != "casework.view_case" and not user.has_perm(perm, preservation.case):
+        raise PermissionDenied
+    return preservation
 
 
 MAX_ID = 2**63 - 1

@@ -12,7 +12,7 @@ from casework import selectors
 from casework.access import access_case_by_id, access_lead_by_id, parse_id
 from casework.errors import InvalidInput
 from casework.filters import CaseFilter, LeadFilter
-from casework.models import Case, Deadline, Lead, Violation
+from casework.models import Case, Deadline, Evidence, Lead, Violation
 from casework.serializers import (
     CaseDetailSerializer,
     CaseSerializer,
@@ -114,6 +114,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch("deadlines", queryset=Deadline.objects.order_by("due")),
                 Prefetch("violations", queryset=Violation.objects.select_related("subject", "item")),
                 Prefetch("documents", queryset=selectors.document_refs()),
+                Prefetch("evidence", queryset=Evidence.objects.select_related("holder")),
+                "preservations",
             )
             .get()
         )

@@ -2,7 +2,7 @@
 
 from auditlog.registry import auditlog
 
-from casework.models import Case, CaseTrack, Deadline, Lead, Subject, Violation
+from casework.models import Case, CaseTrack, CustodyTransfer, Deadline, Evidence, Lead, Preservation, Subject, Violation
 
 auditlog.register(Lead, m2m_fields={"subjects"})
 auditlog.register(Case, m2m_fields={"subjects"})
@@ -10,6 +10,9 @@ auditlog.register(CaseTrack)
 auditlog.register(Deadline)
 auditlog.register(Violation)
 auditlog.register(Subject)
+auditlog.register(Evidence, m2m_fields={"collected_by"})
+auditlog.register(CustodyTransfer)
+auditlog.register(Preservation)
 
 
 def acting(user):

@@ -19,3 +19,10 @@ DEADLINE_STEPS = {
     "case_decision": _("Decide whether to open a case"),
     "penalty_decision": _("Penalty decision after opening"),
 }
+
+# 行政处罚法 (2021) Art.56: evidence registered and preserved in advance (先行登记保存) is decided on
+# within 7 days (calendar days: the law counts 日).
+PRESERVATION_DECISION_DAYS = 7
+
+# 行政处罚法 Arts.42 and 55: at least two enforcement officers investigate and collect evidence together.
+MIN_EVIDENCE_COLLECTORS = 2

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from casework.models import Case, Deadline, Lead, Subject
+from casework.models import Case, Deadline, Evidence, Lead, Subject
 from documents.models import Document
 from organisation.models import Agency, User
 from organisation.roles import Role
@@ -34,6 +34,16 @@ def document_refs():
 
 def case_documents(case: Case):
     return document_refs().filter(case=case)
+
+
+def case_evidence(case: Case):
+    """A case's evidence for listing: holder, record document (without its PDF) and collectors."""
+    return (
+        Evidence.objects.filter(case=case)
+        .select_related("holder", "document")
+        .defer("document__pdf", "document__context")
+        .prefetch_related("collected_by")
+    )
 
 
 def case_list(*, user: User):

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casework.access import MAX_ID
-from casework.models import Case, Deadline, Lead, Subject, Violation
+from casework.models import Case, Deadline, Evidence, Lead, Preservation, Subject, Violation
 from documents.models import Document
 
 
@@ -168,6 +168,23 @@ class ViolationSerializer(serializers.ModelSerializer):
         ]
 
 
+class EvidenceRefSerializer(serializers.ModelSerializer):
+    holder = serializers.CharField(source="holder.username", help_text="Login name of the officer holding the item.")
+    sha256 = serializers.CharField(help_text="SHA-256 of the stored file; empty when the item has no file.")
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "title", "collected_at", "sha256", "holder"]
+
+
+class PreservationRefSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(source="is_overdue")
+
+    class Meta:
+        model = Preservation
+        fields = ["id", "registered_on", "decision_due", "overdue", "decided_on", "decision", "decided_late"]
+
+
 class CaseSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code", read_only=True)
     subjects = SubjectRefSerializer(many=True, read_only=True)
@@ -188,6 +205,8 @@ class CaseDetailSerializer(CaseSerializer):
     documents = DocumentRefSerializer(many=True, read_only=True)
     tracks = serializers.SlugRelatedField(many=True, read_only=True, slug_field="kind")
     leads = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    evidence = EvidenceRefSerializer(many=True, read_only=True)
+    preservations = PreservationRefSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
         fields = CaseSerializer.Meta.fields + [
@@ -198,4 +217,6 @@ class CaseDetailSerializer(CaseSerializer):
             "deadlines",
             "violations",
             "documents",
+            "evidence",
+            "preservations",
         ]

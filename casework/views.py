@@ -12,6 +12,7 @@ from casework import selectors, services
 from casework.access import access_case_by_id, access_lead_by_id
 from casework.errors import DomainError
 from casework.forms import CaseFilterForm, LeadFilterForm, LeadRegisterForm, WithdrawForm
+from casework.forms_evidence import PreservationDecisionForm, PreservationForm
 from casework.webutils import add_domain_errors, flash_domain_error, paginate
 from intake.models import Report
 from intake.selectors import same_subject_leads
@@ -100,6 +101,7 @@ def case_list(request):
 @login_required
 def case_detail(request, pk):
     case = access_case_by_id(request.user, pk)
+    can_act = request.user.has_perm("casework.change_case", case)
     context = {
         "case": case,
         "subjects": case.subjects.all(),
@@ -107,6 +109,11 @@ def case_detail(request, pk):
         "deadlines": case.deadlines.all(),
         "violations": case.violations.select_related("subject", "item"),
         "documents": selectors.case_documents(case),
+        "evidence": selectors.case_evidence(case),
+        "preservations": case.preservations.all(),
+        "can_act": can_act,
+        "preservation_form": PreservationForm(auto_id="id_preservation_%s") if can_act else None,
+        "decision_form": PreservationDecisionForm(auto_id=False) if can_act else None,
         "can_decide": request.user.has_perm("casework.decide_case", case),
         "withdraw_form": WithdrawForm(),
         "history": selectors.history_for(case),

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from casework import urls_evidence
 from casework import views as casework_views
 from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
 from config import views as config_views
@@ -47,6 +48,7 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/withdraw/", casework_views.case_withdraw, name="case-withdraw"),
     path("documents/<int:pk>/pdf/", document_views.document_pdf, name="document-pdf"),
+    *urls_evidence.urlpatterns,
     *urls_public.urlpatterns,
     *urls_screening.urlpatterns,
     *urls_staff.urlpatterns,

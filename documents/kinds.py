@@ -23,10 +23,21 @@ REPORT_ACCEPTANCE_NOTICE = DocumentKind(
 REPORT_RESULT_NOTICE = DocumentKind(
     "report_result_notice", "举报处理结果告知书", "举结告", "documents/report_result_notice.html"
 )
+# Investigation records (调查取证): numbered when issued, registered as the case's evidence.
+INTERVIEW_RECORD = DocumentKind("interview_record", "询问笔录", "询录", "documents/interview_record.html")
+INSPECTION_RECORD = DocumentKind("inspection_record", "现场检查笔录", "检录", "documents/inspection_record.html")
 CONFIDENTIAL_KIND_CODES = (REPORT_ACCEPTANCE_NOTICE.code, REPORT_RESULT_NOTICE.code)
 
 KINDS: dict[str, DocumentKind] = {
-    kind.code: kind for kind in (CASE_OPENING_FORM, NON_OPENING_NOTICE, REPORT_ACCEPTANCE_NOTICE, REPORT_RESULT_NOTICE)
+    kind.code: kind
+    for kind in (
+        CASE_OPENING_FORM,
+        NON_OPENING_NOTICE,
+        REPORT_ACCEPTANCE_NOTICE,
+        REPORT_RESULT_NOTICE,
+        INTERVIEW_RECORD,
+        INSPECTION_RECORD,
+    )
 }
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]
 

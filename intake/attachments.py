@@ -40,6 +40,20 @@ ALLOWED_TYPES = {
     "aac": "audio/aac",
     "flac": "audio/x-flac",
 }
+# Evidence may also be a video recording (视听资料: e.g. a recorded inspection or interview).
+EVIDENCE_TYPES = {
+    **ALLOWED_TYPES,
+    "mp4": "video/mp4",
+    "m4v": "video/x-m4v",
+    "mov": "video/quicktime",
+    "avi": "video/x-msvideo",
+    "wmv": "video/x-ms-wmv",
+    "mkv": "video/x-matroska",
+    "webm": "video/webm",
+    "mpg": "video/mpeg",
+    "flv": "video/x-flv",
+    "3gp": "video/3gpp",
+}
 CHUNK = 1024 * 1024
 # Office files are zip archives: their type shows in member names within the first entries.
 HEAD_BYTES = 64 * 1024
@@ -72,19 +86,23 @@ def clean_name(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()[:120]
 
 
-def detect_type(head: bytes) -> tuple[str, str] | None:
+def detect_type(head: bytes, allowed: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(extension, MIME type) of an allowed type judged from the first bytes, or None."""
+    allowed = ALLOWED_TYPES if allowed is None else allowed
     kind = filetype.guess(head)
     if kind is None:
         return None
     extension = kind.extension
-    if extension not in ALLOWED_TYPES:
+    if extension not in allowed:
         return None
-    return extension, ALLOWED_TYPES[extension]
+    return extension, allowed[extension]
 
 
-def check_uploads(files) -> list[CheckedFile]:
-    """Check uploaded files (Django UploadedFile); raise before anything is stored."""
+def check_uploads(files, *, allowed: dict[str, str] | None = None) -> list[CheckedFile]:
+    """Check uploaded files (Django UploadedFile); raise before anything is stored.
+
+    allowed maps extension to MIME type; reports use ALLOWED_TYPES, evidence EVIDENCE_TYPES.
+    """
     files = list(files)
     if len(files) > settings.ATTACHMENT_MAX_FILES:
         raise InvalidInput(
@@ -93,14 +111,14 @@ def check_uploads(files) -> list[CheckedFile]:
     checked = []
     try:
         for upload in files:
-            checked.append(_check_one(upload))
+            checked.append(_check_one(upload, allowed))
     except DomainError:
         discard(checked)
         raise
     return checked
 
 
-def _check_one(upload) -> CheckedFile:
+def _check_one(upload, allowed: dict[str, str] | None) -> CheckedFile:
     name = clean_name(getattr(upload, "name", "")) or _("attachment")
     if upload.size is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise AttachmentTooLarge(name)
@@ -120,12 +138,14 @@ def _check_one(upload) -> CheckedFile:
                 head += chunk[: HEAD_BYTES - len(head)]
             digest.update(chunk)
             out.write(chunk)
-    detected = detect_type(head)
+    detected = detect_type(head, allowed)
     if detected is None:
         os.unlink(temp_name)
-        raise InvalidInput(
-            errors={"files": [_("%(name)s is not a PDF, image, Office document or audio recording.") % {"name": name}]}
-        )
+        if allowed is None or allowed is ALLOWED_TYPES:
+            message = _("%(name)s is not a PDF, image, Office document or audio recording.")
+        else:
+            message = _("%(name)s is not a PDF, image, Office document, audio or video recording.")
+        raise InvalidInput(errors={"files": [message % {"name": name}]})
     extension, content_type = detected
     return CheckedFile(Path(temp_name), digest.hexdigest(), size, content_type, extension, name)
 

@@ -6,6 +6,7 @@ from casework.models.cases import (
     CaseUserObjectPermission,
     Deadline,
 )
+from casework.models.evidence import CustodyTransfer, Evidence, Preservation
 from casework.models.leads import Lead, LeadGroupObjectPermission, LeadUserObjectPermission
 from casework.models.subjects import Subject
 from casework.models.taxonomy import ViolationItem
@@ -17,11 +18,14 @@ __all__ = [
     "CaseGroupObjectPermission",
     "CaseTrack",
     "CaseUserObjectPermission",
+    "CustodyTransfer",
     "Deadline",
+    "Evidence",
     "HolidayCalendar",
     "Lead",
     "LeadGroupObjectPermission",
     "LeadUserObjectPermission",
+    "Preservation",
     "Subject",
     "Violation",
     "ViolationItem",
