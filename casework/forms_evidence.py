@@ -31,7 +31,7 @@ def _moment_field(label):
 
 
 class EvidenceForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Evidence.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Evidence.Kind.choices])
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
@@ -52,7 +52,7 @@ class EvidenceForm(forms.Form):
 
 class RecordForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Record"),
+        label=_("Kind of record"),
         choices=[(kind.value, kind.label) for kind in Evidence.RECORD_KINDS],
         widget=forms.RadioSelect,
     )
@@ -107,6 +107,15 @@ class PreservationForm(forms.Form):
 
 
 class PreservationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Preservation.Decision.choices)
-    note = forms.CharField(label=_("Note"), max_length=5000, required=False)
-    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decision = forms.ChoiceField(label=_("Decision on the items"), choices=Preservation.Decision.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=5000,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Note (required for “Other”)"), "aria-label": _("Note")}),
+    )
+    decided_on = forms.DateField(
+        label=_("Decided on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "title": _("Decided on (empty for today)")}),
+    )

@@ -21,7 +21,9 @@ CHANGE_CASE = "casework.change_case"
 def evidence_add(request, pk):
     case = access_case_by_id(request.user, pk, perm=CHANGE_CASE)
     officers = services.enforcement_officers(agency_id=case.agency_id)
-    form = EvidenceForm(request.POST or None, request.FILES or None, officers=officers)
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, officers=officers, initial={"collected_by": [request.user.pk]}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -63,8 +65,7 @@ def _register_with_file(request, case, data):
 def record_add(request, pk):
     case = access_case_by_id(request.user, pk, perm=CHANGE_CASE)
     officers = services.enforcement_officers(agency_id=case.agency_id)
-    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else None
-    form = RecordForm(request.POST or None, officers=officers, initial=initial)
+    form = RecordForm(request.POST or None, officers=officers, initial={"collected_by": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -84,7 +84,7 @@ class CustodyTransfer(models.Model):
     """One link of an item's chain of custody; append-only. Position 1 is the collection itself."""
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody")
-    position = models.PositiveIntegerField(_("position"))
+    position = models.PositiveIntegerField(_("No."))
     from_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handed over by"),
@@ -142,12 +142,12 @@ class Preservation(models.Model):
     items = models.TextField(_("items"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     registered_on = models.DateField(_("registered on"))
-    decision_due = models.DateField(_("decision due"))
+    decision_due = models.DateField(_("decision deadline"))
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    decision = models.CharField(_("decision on the items"), max_length=16, choices=Decision.choices, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
