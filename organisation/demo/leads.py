@@ -12,6 +12,7 @@ from casework.models import Case, Lead, Subject
 from casework.services import case_start_investigation, case_withdraw
 from intake.models import Report
 from organisation.demo.cities import City
+from organisation.demo.evidence import seed_evidence
 from organisation.demo.lead_texts import (
     DISMISS_REASONS,
     INSPECTIONS,
@@ -70,6 +71,7 @@ class LeadSeeder:
         users = {u.username: u for u in User.objects.filter(username__startswith=f"{city.prefix}_")}
         self.clerk, self.head = users[f"{city.prefix}_clerk"], users[f"{city.prefix}_head"]
         self.investigator = users[f"{city.prefix}_inv1"]
+        self.investigator2 = users[f"{city.prefix}_inv2"]
         self.reports = ReportSeeder(self.rng, bureau, self.clerk)
         regions = [city.code, city.county.code]
         self.pools = {
@@ -89,6 +91,7 @@ class LeadSeeder:
         withdrawn = cases[investigating + opened :]
         for case in cases[:investigating] + withdrawn[1:]:
             case_start_investigation(case=case, by=self.investigator)
+        seed_evidence(cases[:investigating], rng=self.rng, pair=(self.investigator, self.investigator2), head=self.head)
         for case, reason in zip(withdrawn, WITHDRAW_REASONS, strict=True):
             case_withdraw(case=case, by=self.head, reason=reason)
         for index in range(PLAN["merged"]):
