@@ -38,12 +38,7 @@ def case_documents(case: Case):
 
 def case_evidence(case: Case):
     """A case's evidence for listing: holder, record document (without its PDF) and collectors."""
-    return (
-        Evidence.objects.filter(case=case)
-        .select_related("holder", "document")
-        .defer("document__pdf", "document__context")
-        .prefetch_related("collected_by")
-    )
+    return Evidence.objects.filter(case=case).with_related().defer("document__pdf", "document__context")
 
 
 def case_list(*, user: User):

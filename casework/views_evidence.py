@@ -96,7 +96,8 @@ def evidence_detail(request, pk):
     evidence = access_evidence_by_id(request.user, pk)
     case = evidence.case
     can_act = request.user.has_perm(CHANGE_CASE, case)
-    can_hand_over = can_act and case.is_open and services.can_hand_over(evidence=evidence, user=request.user)
+    # Custody goes on after a case ends: items are still returned, archived or handed to the police.
+    can_hand_over = can_act and services.can_hand_over(evidence=evidence, user=request.user)
     form = None
     if can_hand_over:
         officers = services.enforcement_officers(agency_id=case.agency_id).exclude(pk=evidence.holder_id)

@@ -220,6 +220,16 @@ class TestHandOver:
             with pytest.raises(InvalidInput):
                 services.evidence_hand_over(evidence=evidence, by=bob, to=other)
 
+    def test_custody_goes_on_after_the_case_is_withdrawn(self, client, case, alice, bob, bob2):
+        from casework.services import case_withdraw
+
+        evidence = register(case, bob, [alice, bob])
+        case_withdraw(case=case, by=alice, reason="证据不足")
+        client.force_login(bob)
+        assert client.get(reverse("evidence-detail", args=[evidence.pk])).context["hand_over_form"] is not None
+        services.evidence_hand_over(evidence=evidence, by=bob, to=bob2, note="归档")
+        assert evidence.custody.count() == 2
+
     def test_from_the_page(self, client, case, alice, bob, bob2):
         evidence = register(case, bob, [alice, bob])
         client.force_login(bob)
