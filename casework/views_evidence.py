@@ -1,5 +1,6 @@
 """Investigation pages: evidence and its custody chain, the records, 先行登记保存."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from casework import evidence as services
 from casework.access import access_case_by_id, access_evidence_by_id, access_preservation_by_id
-from casework.errors import DomainError, InvalidInput
+from casework.errors import DomainError
 from casework.forms_evidence import EvidenceForm, HandOverForm, PreservationDecisionForm, PreservationForm, RecordForm
 from casework.webutils import add_domain_errors
 from intake import attachments
@@ -40,7 +41,9 @@ def _register_with_file(request, case, data):
     checked = []
     try:
         if data["file"] is not None:
-            checked = attachments.check_uploads([data["file"]], allowed=attachments.EVIDENCE_TYPES)
+            checked = attachments.check_uploads(
+                [data["file"]], allowed=attachments.EVIDENCE_TYPES, max_bytes=settings.EVIDENCE_MAX_BYTES
+            )
         return services.evidence_register(
             case=case,
             by=request.user,
@@ -52,7 +55,7 @@ def _register_with_file(request, case, data):
             place=data["place"],
             checked_file=checked[0] if checked else None,
         )
-    except InvalidInput as error:
+    except DomainError as error:
         # The upload checker reports on "files"; this form has one "file".
         if "files" in error.errors:
             error.errors["file"] = error.errors.pop("files")

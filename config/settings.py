@@ -151,6 +151,8 @@ PRIVATE_ROOT = Path(os.getenv("PRIVATE_ROOT", str(BASE_DIR / "var" / "private"))
 # Whistleblower attachments (issue 4): at most this size each, and this many per submission.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", "10")
+# One evidence file (issue 5): recordings of inspections and interviews are larger than reports' files.
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(500 * 1024 * 1024))
 # Request bodies other than file parts (JSON batches of 5,000 screening hits are ~3 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(16 * 1024 * 1024))
 # Files larger than this are streamed to a temporary file rather than held in memory.

@@ -62,9 +62,10 @@ HEAD_BYTES = 64 * 1024
 class AttachmentTooLarge(DomainError):
     status = 413
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, max_bytes: int | None = None):
+        max_bytes = settings.ATTACHMENT_MAX_BYTES if max_bytes is None else max_bytes
         super().__init__(
-            message=_("An attachment is larger than %(size)d MB.") % {"size": settings.ATTACHMENT_MAX_BYTES // 2**20},
+            message=_("An attachment is larger than %(size)d MB.") % {"size": max_bytes // 2**20},
             errors={"files": [_("%(name)s is too large.") % {"name": name}]},
         )
 
@@ -98,10 +99,11 @@ def detect_type(head: bytes, allowed: dict[str, str] | None = None) -> tuple[str
     return extension, allowed[extension]
 
 
-def check_uploads(files, *, allowed: dict[str, str] | None = None) -> list[CheckedFile]:
+def check_uploads(files, *, allowed: dict[str, str] | None = None, max_bytes: int | None = None) -> list[CheckedFile]:
     """Check uploaded files (Django UploadedFile); raise before anything is stored.
 
-    allowed maps extension to MIME type; reports use ALLOWED_TYPES, evidence EVIDENCE_TYPES.
+    allowed maps extension to MIME type and max_bytes caps each file: reports use the defaults
+    (ALLOWED_TYPES, ATTACHMENT_MAX_BYTES), evidence EVIDENCE_TYPES and EVIDENCE_MAX_BYTES.
     """
     files = list(files)
     if len(files) > settings.ATTACHMENT_MAX_FILES:
@@ -111,17 +113,17 @@ def check_uploads(files, *, allowed: dict[str, str] | None = None) -> list[Check
     checked = []
     try:
         for upload in files:
-            checked.append(_check_one(upload, allowed))
+            checked.append(_check_one(upload, allowed, max_bytes or settings.ATTACHMENT_MAX_BYTES))
     except DomainError:
         discard(checked)
         raise
     return checked
 
 
-def _check_one(upload, allowed: dict[str, str] | None) -> CheckedFile:
+def _check_one(upload, allowed: dict[str, str] | None, max_bytes: int) -> CheckedFile:
     name = clean_name(getattr(upload, "name", "")) or _("attachment")
-    if upload.size is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise AttachmentTooLarge(name)
+    if upload.size is not None and upload.size > max_bytes:
+        raise AttachmentTooLarge(name, max_bytes)
     if upload.size == 0:
         raise InvalidInput(errors={"files": [_("%(name)s is empty.") % {"name": name}]})
     digest, size = hashlib.sha256(), 0
@@ -130,10 +132,10 @@ def _check_one(upload, allowed: dict[str, str] | None) -> CheckedFile:
     with os.fdopen(handle, "wb") as out:
         for chunk in upload.chunks(CHUNK):
             size += len(chunk)
-            if size > settings.ATTACHMENT_MAX_BYTES:
+            if size > max_bytes:
                 out.close()
                 os.unlink(temp_name)
-                raise AttachmentTooLarge(name)
+                raise AttachmentTooLarge(name, max_bytes)
             if len(head) < HEAD_BYTES:
                 head += chunk[: HEAD_BYTES - len(head)]
             digest.update(chunk)

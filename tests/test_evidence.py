@@ -125,6 +125,17 @@ class TestWebRegister:
         assert response.status_code == 200 and not Evidence.objects.exists()
         assert response.context["form"].errors["file"]
 
+    def test_evidence_files_have_their_own_size_limit(self, client, case, alice, bob, settings):
+        settings.ATTACHMENT_MAX_BYTES, settings.EVIDENCE_MAX_BYTES = 100, 100_000
+        client.force_login(bob)
+        url = reverse("evidence-add", args=[case.pk])
+        client.post(url, {**form_data([alice, bob]), "file": SimpleUploadedFile("v.mp4", MP4)})
+        assert Evidence.objects.get().size == len(MP4)
+        settings.EVIDENCE_MAX_BYTES = 100
+        response = client.post(url, {**form_data([alice, bob]), "file": SimpleUploadedFile("v.mp4", MP4)})
+        assert response.status_code == 200 and response.context["form"].errors["file"]
+        assert Evidence.objects.count() == 1
+
     def test_reports_still_refuse_video(self):
         from intake import attachments
 
