@@ -410,3 +410,18 @@ def test_two_hand_overs_at_once_leave_one_consistent_chain(case, alice, alice2, 
     assert chain[1].from_holder_id == chain[0].to_holder_id == bob.pk
     evidence.refresh_from_db()
     assert evidence.holder_id == chain[-1].to_holder_id == winners[0].holder_id
+
+
+def test_evidence_page_queries_stay_flat(client, case, alice, bob, bob2, django_assert_max_num_queries):
+    evidence = register(case, bob, [alice, bob])
+    client.force_login(alice)
+    url = reverse("evidence-detail", args=[evidence.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as one:
+        client.get(url)
+    for _ in range(4):
+        evidence = services.evidence_hand_over(evidence=evidence, by=alice, to=bob2)
+        evidence = services.evidence_hand_over(evidence=evidence, by=alice, to=bob)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["custody"]) == 9
