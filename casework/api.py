@@ -106,10 +106,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = access_case_by_id(self.request.user, self.kwargs["pk"])
         return (
             Case.objects.filter(pk=case.pk)
-            .select_related("agency")
+            .select_related("agency", "investigation")
             .prefetch_related(
                 "subjects",
                 "tracks",
+                "investigation__investigators",
                 "leads",
                 Prefetch("deadlines", queryset=Deadline.objects.order_by("due")),
                 Prefetch("violations", queryset=Violation.objects.select_related("subject", "item")),

@@ -26,3 +26,6 @@ PRESERVATION_DECISION_DAYS = 7
 
 # 行政处罚法 Arts.42 and 55: at least two enforcement officers investigate and collect evidence together.
 MIN_EVIDENCE_COLLECTORS = 2
+
+# 行政处罚法 (2021) Art.42: 执法人员不得少于两人 — a case is investigated by at least two officers.
+MIN_INVESTIGATORS = 2

@@ -1,8 +1,12 @@
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casework.access import MAX_ID
+from casework.findings import MONEY_FIELDS
 from casework.models import Case, Deadline, Evidence, Lead, Preservation, Subject, Violation
 from documents.models import Document
 
@@ -199,6 +203,20 @@ class CaseSerializer(serializers.ModelSerializer):
         return any(d.closed_on is None and d.due < today for d in case.deadlines.all())
 
 
+class InvestigatorSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+class TotalsSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    fund_loss = serializers.DecimalField(max_digits=14, decimal_places=2)
+    patient_money = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+INVESTIGATION_STATUSES = ["collecting_findings", "awaiting_report", "closed"]
+
+
 class CaseDetailSerializer(CaseSerializer):
     deadlines = DeadlineSerializer(many=True, read_only=True)
     violations = ViolationSerializer(many=True, read_only=True)
@@ -207,6 +225,9 @@ class CaseDetailSerializer(CaseSerializer):
     leads = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     evidence = EvidenceRefSerializer(many=True, read_only=True)
     preservations = PreservationRefSerializer(many=True, read_only=True)
+    investigators = serializers.SerializerMethodField()
+    investigation_status = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = CaseSerializer.Meta.fields + [
@@ -219,4 +240,40 @@ class CaseDetailSerializer(CaseSerializer):
             "documents",
             "evidence",
             "preservations",
+            "investigators",
+            "investigation_status",
+            "totals",
         ]
+
+    @staticmethod
+    def _investigation(case):
+        try:
+            return case.investigation
+        except ObjectDoesNotExist:
+            return None
+
+    @extend_schema_field(InvestigatorSerializer(many=True))
+    def get_investigators(self, case) -> list:
+        process = self._investigation(case)
+        if process is None:
+            return []
+        officers = sorted(process.investigators.all(), key=lambda u: (u.last_name, u.first_name, u.username))
+        return InvestigatorSerializer(officers, many=True).data
+
+    @extend_schema_field(serializers.ChoiceField(choices=INVESTIGATION_STATUSES, allow_null=True))
+    def get_investigation_status(self, case) -> str | None:
+        """null before assignment; then collecting_findings → awaiting_report → closed."""
+        process = self._investigation(case)
+        if process is None:
+            return None
+        if process.findings_done_at is None:
+            return "collecting_findings"
+        return "awaiting_report" if process.report_id is None else "closed"
+
+    @extend_schema_field(TotalsSerializer)
+    def get_totals(self, case) -> dict:
+        """Sums of the case's violations, as two-decimal strings."""
+        violations = list(case.violations.all())
+        return TotalsSerializer(
+            {name: sum((getattr(v, name) for v in violations), Decimal("0.00")) for name in MONEY_FIELDS}
+        ).data

@@ -11,11 +11,16 @@ from django.views.decorators.http import require_POST
 from casework import selectors, services
 from casework.access import access_case_by_id, access_lead_by_id
 from casework.errors import DomainError
+from casework.findings import case_totals
 from casework.forms import CaseFilterForm, LeadFilterForm, LeadRegisterForm, WithdrawForm
 from casework.forms_evidence import PreservationDecisionForm, PreservationForm
+from casework.models import ViolationItem
 from casework.webutils import add_domain_errors, flash_domain_error, paginate
 from intake.models import Report
 from intake.selectors import same_subject_leads
+from workflows.forms import AssignForm, ViolationForm
+from workflows.investigation import assignable_officers
+from workflows.selectors import investigation_panel
 from workflows.triage import pending_triage_task, triage_start
 
 
@@ -117,8 +122,29 @@ def case_detail(request, pk):
         "can_decide": request.user.has_perm("casework.decide_case", case),
         "withdraw_form": WithdrawForm(),
         "history": selectors.history_for(case),
+        **_investigation_context(request.user, case, can_act),
     }
     return render(request, "casework/case_detail.html", context)
+
+
+def _investigation_context(user, case, can_act: bool) -> dict:
+    """The investigation panel: assignment (opened), findings and the open task (investigating)."""
+    panel = investigation_panel(case=case, user=user)
+    investigating = case.status == case.Status.INVESTIGATING
+    can_assign = (
+        case.status == case.Status.OPENED and panel["process"] is None and user.has_perm("casework.decide_case", case)
+    )
+    can_record = can_act and investigating and panel["findings_open"]
+    return {
+        "investigation": panel,
+        "totals": case_totals(case) if panel["process"] is not None else None,
+        "assign_form": AssignForm(officers=assignable_officers(agency_id=case.agency_id)) if can_assign else None,
+        "violation_form": (
+            ViolationForm(subjects=case.subjects.all(), items=ViolationItem.objects.filter(active=True))
+            if can_record
+            else None
+        ),
+    }
 
 
 @login_required

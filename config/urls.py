@@ -13,6 +13,7 @@ from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
 from intake import urls_public, urls_screening, urls_staff
 from organisation.api import ObtainToken, healthz
 from workflows import views as workflow_views
+from workflows import views_investigation
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -38,6 +39,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tasks/", workflow_views.task_list, name="task-list"),
     path("tasks/<int:task_id>/", workflow_views.TriageTaskView.as_view(), name="triage-task"),
+    path(
+        "tasks/investigation/<int:task_id>/",
+        views_investigation.InvestigationTaskView.as_view(),
+        name="investigation-task",
+    ),
+    path("cases/<int:pk>/investigation/assign/", views_investigation.assign, name="investigation-assign"),
+    path("cases/<int:pk>/violations/new/", views_investigation.violation_add, name="violation-add"),
+    path("violations/<int:pk>/remove/", views_investigation.violation_remove, name="violation-remove"),
     path("leads/", casework_views.lead_list, name="lead-list"),
     path("leads/new/", casework_views.lead_register, name="lead-register"),
     path("leads/<int:pk>/", casework_views.lead_detail, name="lead-detail"),

@@ -26,6 +26,10 @@ REPORT_RESULT_NOTICE = DocumentKind(
 # Investigation records (调查取证): numbered when issued, registered as the case's evidence.
 INTERVIEW_RECORD = DocumentKind("interview_record", "询问笔录", "询录", "documents/interview_record.html")
 INSPECTION_RECORD = DocumentKind("inspection_record", "现场检查笔录", "检录", "documents/inspection_record.html")
+# The officers' report at the end of the investigation, approved by the section head.
+INVESTIGATION_REPORT = DocumentKind(
+    "investigation_report", "调查终结报告", "调终", "documents/investigation_report.html"
+)
 CONFIDENTIAL_KIND_CODES = (REPORT_ACCEPTANCE_NOTICE.code, REPORT_RESULT_NOTICE.code)
 
 KINDS: dict[str, DocumentKind] = {
@@ -37,6 +41,7 @@ KINDS: dict[str, DocumentKind] = {
         REPORT_RESULT_NOTICE,
         INTERVIEW_RECORD,
         INSPECTION_RECORD,
+        INVESTIGATION_REPORT,
     )
 }
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]

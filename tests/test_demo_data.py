@@ -149,3 +149,21 @@ def test_rerun_sets_the_configured_password(demo_output, settings):
     call_command("demo_data", stdout=io.StringIO())
     assert authenticate(username="cz_clerk", password="Another@2027") is not None
     assert authenticate(username="cz_clerk", password="Demo@2026") is None
+
+
+@pytest.mark.django_db
+def test_investigations_have_two_officers_findings_and_one_report_per_city(demo_output):
+    from documents.models import Document
+    from workflows.models import InvestigationProcess
+
+    for code, prefix in CITY_PREFIXES.items():
+        cases = Case.objects.filter(agency__code=f"{code}-bureau", status=Case.Status.INVESTIGATING)
+        processes = InvestigationProcess.objects.filter(case__in=cases)
+        assert processes.count() == cases.count() > 0
+        for process in processes:
+            assert {u.username for u in process.investigators.all()} == {f"{prefix}_inv1", f"{prefix}_inv2"}
+        assert processes.filter(case__violations__isnull=False).distinct().count() >= cases.count() - 1
+        assert processes.exclude(report=None).count() == 1
+        report = processes.exclude(report=None).get().report
+        assert report.kind == "investigation_report" and "调终〔" in report.number
+        assert Document.objects.filter(kind="investigation_report", agency__code=f"{code}-bureau").count() == 1

@@ -32,6 +32,33 @@ class TriageProcess(Process):
         verbose_name_plural = _("triage processes")
 
 
+class InvestigationProcess(Process):
+    """One case's investigation (调查取证): assigned officers, findings, the 调查终结报告."""
+
+    case = models.OneToOneField("casework.Case", on_delete=models.CASCADE, related_name="investigation")
+    investigators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("investigators"), related_name="investigations"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    report_summary = models.TextField(_("findings summary"), blank=True)
+    findings_done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    findings_done_at = models.DateTimeField(_("findings recorded at"), null=True, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("investigation closed at"), null=True, blank=True)
+    report = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("investigation process")
+        verbose_name_plural = _("investigation processes")
+
+
 class Reminder(models.Model):
     """One "deadline near" reminder sent to one user; the unique key makes it fire once.
 

@@ -14,14 +14,15 @@ from casework.models import Lead
 from casework.services import merge_candidates, merge_lead_candidates
 from casework.webutils import add_domain_errors, paginate
 from workflows.access import access_triage_task_by_id, task_lead_id
-from workflows.selectors import triage_inbox
+from workflows.selectors import investigation_inbox, triage_inbox
 from workflows.triage import OPEN_TASK_STATUSES, triage_decide
 
 
 @login_required
 def task_list(request):
     inbox = triage_inbox(user=request.user)
-    return render(request, "workflows/task_list.html", {"page": paginate(request, inbox)})
+    context = {"page": paginate(request, inbox), "investigation_tasks": investigation_inbox(user=request.user)}
+    return render(request, "workflows/task_list.html", context)
 
 
 @method_decorator(login_required, name="dispatch")

@@ -13,6 +13,7 @@ from casework.services import case_start_investigation, case_withdraw
 from intake.models import Report
 from organisation.demo.cities import City
 from organisation.demo.evidence import seed_evidence
+from organisation.demo.findings import seed_findings
 from organisation.demo.lead_texts import (
     DISMISS_REASONS,
     INSPECTIONS,
@@ -26,6 +27,7 @@ from organisation.demo.lead_texts import (
 from organisation.demo.reports import CHANNEL_OF, ReportSeeder
 from organisation.demo.screening import send_screening_batch
 from organisation.models import Agency, User
+from workflows.investigation import investigation_assign
 from workflows.triage import triage_decide, triage_start
 
 LEAD_SEED = 2026_0101
@@ -89,9 +91,13 @@ class LeadSeeder:
         # The late cases come first. The withdrawn ones: the first never left "opened", the others
         # were under investigation.
         withdrawn = cases[investigating + opened :]
-        for case in cases[:investigating] + withdrawn[1:]:
+        pair = (self.investigator, self.investigator2)
+        for case in cases[:investigating]:
+            investigation_assign(case=case, by=self.head, investigators=pair)
+        for case in withdrawn[1:]:
             case_start_investigation(case=case, by=self.investigator)
-        seed_evidence(cases[:investigating], rng=self.rng, pair=(self.investigator, self.investigator2), head=self.head)
+        seed_evidence(cases[:investigating], rng=self.rng, pair=pair, head=self.head)
+        seed_findings(cases[:investigating], rng=self.rng, pair=pair, head=self.head)
         for case, reason in zip(withdrawn, WITHDRAW_REASONS, strict=True):
             case_withdraw(case=case, by=self.head, reason=reason)
         for index in range(PLAN["merged"]):

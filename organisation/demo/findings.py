@@ -1,0 +1,53 @@
+"""Findings of the demo investigations: violations with money; one investigation closed per city."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from casework.findings import violation_add
+from casework.models import Case, ViolationItem
+from organisation.models import User
+from workflows.investigation import investigation_close, investigation_findings_done
+
+DESCRIPTIONS = {
+    ViolationItem.SubjectKind.INSTITUTION: "经核查医保结算数据与病历，存在该项违规行为。",
+    ViolationItem.SubjectKind.PHARMACY: "经核对进销存台账和结算明细，存在该项违规行为。",
+    ViolationItem.SubjectKind.INSURED: "经调取就诊和购药记录，存在该项违规行为。",
+}
+CONCLUSION = (
+    "经调查，当事人违反《医疗保障基金使用监督管理条例》的事实清楚，证据确实充分。"
+    "建议责令退回医保基金，并依法给予行政处罚。"
+)
+
+
+def seed_findings(cases: list[Case], *, rng: random.Random, pair: tuple[User, User], head: User) -> None:
+    """One to three violations per case on its subjects; the last case's report is issued."""
+    items = {}
+    for item in ViolationItem.objects.filter(active=True):
+        items.setdefault(item.subject_kind, []).append(item)
+    today = timezone.localdate()
+    for index, case in enumerate(cases):
+        subjects = [s for s in case.subjects.order_by("pk") if s.kind in items]
+        for number in range(1 + index % 3 if subjects else 0):
+            subject = subjects[number % len(subjects)]
+            amount = Decimal(rng.randint(50_000, 5_000_000)) / 100
+            fund_loss = (amount * Decimal(rng.choice(("0.6", "0.8", "1")))).quantize(Decimal("0.01"))
+            start = today - datetime.timedelta(days=rng.randint(200, 500))
+            violation_add(
+                case=case,
+                by=pair[number % 2],
+                subject=subject,
+                item=rng.choice(items[subject.kind]),
+                period_from=start,
+                period_to=start + datetime.timedelta(days=rng.randint(30, 150)),
+                amount=amount,
+                fund_loss=fund_loss,
+                patient_money=(amount - fund_loss).quantize(Decimal("0.01")),
+                description=DESCRIPTIONS[subject.kind],
+            )
+    closed = next((case for case in reversed(cases) if case.violations.exists()), None)
+    if closed is not None:
+        investigation_findings_done(case=closed, by=pair[0], summary="当事人存在虚记多记费用等违规行为，详见下表。")
+        investigation_close(case=closed, by=head, conclusion=CONCLUSION)
