@@ -149,19 +149,6 @@ def _investigation_context(user, case, can_act: bool) -> dict:
 
 @login_required
 @require_POST
-def case_start_investigation(request, pk):
-    case = access_case_by_id(request.user, pk, perm="casework.decide_case")
-    try:
-        services.case_start_investigation(case=case, by=request.user)
-    except DomainError as error:
-        flash_domain_error(request, error)
-    else:
-        messages.success(request, _("The case is now under investigation."))
-    return redirect("case-detail", pk=case.pk)
-
-
-@login_required
-@require_POST
 def case_withdraw(request, pk):
     case = access_case_by_id(request.user, pk, perm="casework.decide_case")
     form = WithdrawForm(request.POST)

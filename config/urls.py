@@ -52,9 +52,6 @@ urlpatterns = [
     path("leads/<int:pk>/", casework_views.lead_detail, name="lead-detail"),
     path("cases/", casework_views.case_list, name="case-list"),
     path("cases/<int:pk>/", casework_views.case_detail, name="case-detail"),
-    path(
-        "cases/<int:pk>/start-investigation/", casework_views.case_start_investigation, name="case-start-investigation"
-    ),
     path("cases/<int:pk>/withdraw/", casework_views.case_withdraw, name="case-withdraw"),
     path("documents/<int:pk>/pdf/", document_views.document_pdf, name="document-pdf"),
     *urls_evidence.urlpatterns,

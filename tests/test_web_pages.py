@@ -64,7 +64,7 @@ def test_investigator_sees_but_cannot_triage(client, bob, lead, case):
     assert client.get(reverse("triage-task", args=[task.pk])).status_code == 403
     response = client.post(reverse("triage-task", args=[task.pk]), {"decision": "open"})
     assert response.status_code == 403
-    assert client.post(reverse("case-start-investigation", args=[case.pk])).status_code == 403
+    assert client.post(reverse("investigation-assign", args=[case.pk]), {"investigators": [bob.pk]}).status_code == 403
     lead.refresh_from_db()
     assert lead.status == Lead.Status.PENDING
 
@@ -120,14 +120,15 @@ class TestTriagePage:
 
 
 class TestCaseActions:
-    def test_start_investigation_then_illegal_move_shows_a_message(self, client, alice, case):
+    def test_withdrawing_twice_shows_a_message(self, client, alice, case):
         client.force_login(alice)
-        client.post(reverse("case-start-investigation", args=[case.pk]))
+        client.post(reverse("case-withdraw", args=[case.pk]), {"reason": "证据不足"})
         case.refresh_from_db()
-        assert case.status == Case.Status.INVESTIGATING
-        response = client.post(reverse("case-start-investigation", args=[case.pk]), follow=True)
+        assert case.status == Case.Status.WITHDRAWN
+        response = client.post(reverse("case-withdraw", args=[case.pk]), {"reason": "再次撤销"}, follow=True)
         messages = [str(m) for m in response.context["messages"]]
-        assert messages and case.status == Case.Status.INVESTIGATING
+        case.refresh_from_db()
+        assert messages and case.status == Case.Status.WITHDRAWN and case.status_reason == "证据不足"
 
     def test_withdraw_needs_a_reason(self, client, alice, case):
         client.force_login(alice)
@@ -186,7 +187,7 @@ def test_list_pages_have_constant_query_counts(client, alice, make_lead, django_
 def test_outsiders_cannot_act_on_a_case_or_download_its_documents(client, charlie, alice, case):
     document = case.documents.get()
     client.force_login(charlie)
-    assert client.post(reverse("case-start-investigation", args=[case.pk])).status_code == 404
+    assert client.post(reverse("investigation-assign", args=[case.pk]), {"investigators": []}).status_code == 404
     assert client.post(reverse("case-withdraw", args=[case.pk]), {"reason": "x"}).status_code == 404
     assert client.get(reverse("document-pdf", args=[document.pk])).status_code == 404
     client.logout()
