@@ -107,7 +107,7 @@ class InboxFilterForm(forms.Form):
             ("attention", _("Needs attention")),
             ("new", _("Awaiting decision")),
             ("messages", _("Unread messages")),
-            ("notices", _("Result notice owed")),
+            ("notices", _("Notices owed")),
             ("all", _("All reports")),
         ],
     )

@@ -30,7 +30,10 @@ def report_inbox(*, user: User, view: str = "attention"):
         )
     )
     new = Q(lead__status=Lead.Status.PENDING)
-    notices = Q(result_notice_due__isnull=False, result_notified_on__isnull=True)
+    # A named reporter is owed the acceptance notice, and after the decision the result notice.
+    notices = Q(result_notice_due__isnull=False, result_notified_on__isnull=True) | Q(
+        anonymous=False, acknowledged_on__isnull=True
+    )
     if view == "new":
         reports = reports.filter(new)
     elif view == "messages":
@@ -49,7 +52,10 @@ def inbox_counts(*, user: User) -> dict:
         "messages": reports.filter(messages__sender=ReportMessage.Sender.REPORTER, messages__read_at__isnull=True)
         .distinct()
         .count(),
-        "notices": reports.result_notice_open().count(),
+        "notices": reports.filter(
+            Q(result_notice_due__isnull=False, result_notified_on__isnull=True)
+            | Q(anonymous=False, acknowledged_on__isnull=True)
+        ).count(),
         "overdue_notices": reports.result_notice_overdue().count(),
     }
 

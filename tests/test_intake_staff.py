@@ -385,3 +385,23 @@ def test_triage_page_merges_a_lead_into_another(client, alice, lead, make_lead):
     assert duplicate.status == "merged" and duplicate.merged_into == lead
     page = client.get(response.url).content.decode()
     assert "同一事实的第二条线索" in page
+
+
+def test_named_web_reports_wait_for_their_acceptance_notice(client, clerk, lyg_region, subject):
+    from intake.selectors import inbox_counts
+
+    report = report_submit(
+        region_code=lyg_region.code,
+        subject_kind="institution",
+        subject_name=subject.name,
+        description="网上实名举报：医院虚构住院服务。",
+        anonymous=False,
+        reporter={"name": "王芳", "phone": "13811112222"},
+    ).report
+    client.force_login(clerk)
+    page = client.get(reverse("intake-inbox") + "?view=notices").content.decode()
+    assert report.receipt_code_display in page and "待出具受理告知书" in page
+    assert inbox_counts(user=clerk)["notices"] == 1
+    client.post(reverse("intake-report-acknowledge", args=[report.pk]))
+    assert report.receipt_code_display not in client.get(reverse("intake-inbox") + "?view=notices").content.decode()
+    assert inbox_counts(user=clerk)["notices"] == 0
