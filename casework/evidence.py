@@ -18,6 +18,7 @@ from casework.audit import acting
 from casework.deadlines import add_days
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, CustodyTransfer, Evidence, Preservation
+from documents.formatting import chinese_datetime
 from documents.kinds import INSPECTION_RECORD, INTERVIEW_RECORD
 from documents.services import document_issue
 from intake import attachments
@@ -283,8 +284,8 @@ def record_issue(
                 "case_number": case.number,
                 "case_title": case.title,
                 "subjects": "、".join(s.name for s in case.subjects.all()),
-                "started_at": _chinese_datetime(started_at),
-                "ended_at": _chinese_datetime(ended_at) if ended_at else "",
+                "started_at": chinese_datetime(started_at),
+                "ended_at": chinese_datetime(ended_at) if ended_at else "",
                 "place": place.strip(),
                 # No enforcement-ID field on users yet: the login name stands in for the 执法证号.
                 "investigators": [{"name": user.display_name, "id": user.username} for user in collectors],
@@ -304,8 +305,3 @@ def record_issue(
             document=document,
         )
     return evidence
-
-
-def _chinese_datetime(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from casework.audit import acting
 from casework.errors import InvalidInput, InvalidTransition
 from casework.models import Case, Subject, Violation, ViolationItem
+from casework.money import MAX_YUAN
 from organisation.models import User
 from workflows.models import InvestigationProcess
 
 ZERO = Decimal("0.00")
-# DecimalField(max_digits=14, decimal_places=2): at most 12 digits before the point.
-MAX_MONEY = Decimal("999999999999.99")
 MONEY_FIELDS = ("amount", "fund_loss", "patient_money")
 
 
@@ -38,7 +37,7 @@ def _money(value, errors: dict, name: str) -> Decimal:
         errors[name] = [_("An amount cannot be negative.")]
     elif money.as_tuple().exponent < -2:
         errors[name] = [_("An amount has at most two decimals (fen).")]
-    elif money > MAX_MONEY:
+    elif money > MAX_YUAN:
         errors[name] = [_("The amount is too large.")]
     else:
         return money.quantize(Decimal("0.01"))

@@ -17,6 +17,7 @@ from casework.audit import acting
 from casework.deadlines import add_days, add_working_days
 from casework.errors import AlreadyDecided, InvalidInput
 from casework.models import Case, Deadline, Lead, Subject
+from documents.formatting import chinese_date
 from documents.kinds import CASE_OPENING_FORM, NON_OPENING_NOTICE, format_number
 from documents.services import document_issue
 from organisation.models import Agency, User
@@ -114,7 +115,7 @@ def lead_dismiss(*, lead: Lead, by: User, reason: str, at: datetime.datetime | N
             context={
                 "addressee": "、".join(s.name for s in subjects),
                 "subject_names": "、".join(s.name for s in subjects),
-                "received_on": _chinese_date(timezone.localdate(lead.received_at)),
+                "received_on": chinese_date(timezone.localdate(lead.received_at)),
                 "source": str(lead.get_source_kind_display()),
                 "reason": lead.decision_reason,
             },
@@ -239,14 +240,14 @@ def _case_opening_context(case: Case, lead: Lead, subjects: list[Subject], by: U
         "case_title": case.title,
         "case_number": case.number,
         "source": str(lead.get_source_kind_display()),
-        "received_on": _chinese_date(timezone.localdate(lead.received_at)),
-        "decision_due": _chinese_date(lead.deadline),
+        "received_on": chinese_date(timezone.localdate(lead.received_at)),
+        "decision_due": chinese_date(lead.deadline),
         "subjects": [{**s.as_ref(), "kind_display": str(s.get_kind_display())} for s in subjects],
         "summary": case.summary,
         "legal_basis": "《医疗保障基金使用监督管理条例》；" + rules.CASE_DECISION_BASIS,
         "estimated_amount": f"{lead.amount_estimate:,.2f}" if lead.amount_estimate is not None else "",
         "approved_by": by.display_name,
-        "approved_on": _chinese_date(timezone.localdate(case.opened_at)),
+        "approved_on": chinese_date(timezone.localdate(case.opened_at)),
     }
 
 
@@ -270,7 +271,3 @@ def case_withdraw(*, case: Case, by: User, reason: str) -> Case:
         case.save(update_fields=["status", "status_reason"])
         case.deadlines.open().update(closed_on=timezone.localdate())
     return case
-
-
-def _chinese_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

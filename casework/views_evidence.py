@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -145,18 +145,9 @@ def evidence_download(request, pk):
     evidence = access_evidence_by_id(request.user, pk)
     if not evidence.has_file:
         raise Http404
-    path = attachments.stored_path(evidence.sha256)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-        as_attachment=True,
-        filename=evidence.download_name,
-        content_type=evidence.content_type,
+    return attachments.download_response(
+        sha256=evidence.sha256, filename=evidence.download_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

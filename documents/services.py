@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.errors import InvalidInput
+from documents.formatting import chinese_date
 from documents.kinds import DocumentKind, format_number
 from documents.models import Document
 from documents.rendering import render_pdf
@@ -81,6 +82,6 @@ def _header(document: Document) -> dict:
     return {
         "number": document.number,
         "title": document.title,
-        "issued_on": f"{local.year}年{local.month}月{local.day}日",
+        "issued_on": chinese_date(local.date()),
         "supersedes": document.supersedes.number if document.supersedes_id else "",
     }

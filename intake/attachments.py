@@ -10,6 +10,7 @@ from pathlib import Path
 
 import filetype
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from casework.errors import DomainError, InvalidInput
@@ -182,3 +183,17 @@ def _root() -> Path:
 def _ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o750)
     return path
+
+
+def download_response(*, sha256: str, filename: str, content_type: str) -> FileResponse:
+    """A stored file as a download the browser neither sniffs nor caches; 404 when the file is gone.
+
+    Call only after an access check: this serves whatever the hash names.
+    """
+    path = stored_path(sha256)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=content_type)  # noqa: SIM115 (FileResponse closes it)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

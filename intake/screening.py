@@ -27,6 +27,7 @@ from casework.audit import acting
 from casework.deadlines import add_working_days
 from casework.errors import DomainError, InvalidInput
 from casework.models import Lead, Subject
+from casework.money import MAX_YUAN
 from config.pgcopy import bulk_copy_available, copy_like, copy_rows, next_ids
 from intake.models import ScreenBatch, ScreenHit
 from intake.screening_validation import Hit, validate_hit
@@ -36,8 +37,6 @@ from workflows.triage import triage_queue
 
 MAX_BATCH = 5000
 TITLE_MAX = 200
-# Lead.amount_estimate holds 14 digits; an estimate summed from many hits stops at its largest value.
-MAX_ESTIMATE = Decimal("999999999999.99")
 
 
 class BatchTooLarge(DomainError):
@@ -354,7 +353,8 @@ def _lead_values(hits: list[Hit], *, subject: str) -> tuple[str, str, Decimal | 
     """title, description and amount_estimate of the lead the hits open."""
     first = hits[0]
     amounts = [hit.amount for hit in hits if hit.amount is not None]
-    total = min(sum(amounts, Decimal("0.00")), MAX_ESTIMATE) if amounts else None
+    # An estimate summed from many hits stops at the largest amount the column holds.
+    total = min(sum(amounts, Decimal("0.00")), MAX_YUAN) if amounts else None
     title = _("Screening: %(rule)s — %(subject)s") % {"rule": first.rule_name, "subject": subject}
     parts = [
         ngettext(
@@ -432,7 +432,7 @@ def _add_amounts(joined: dict[int, list[Hit]]) -> None:
                 f"UPDATE {table} SET amount_estimate = LEAST(COALESCE(amount_estimate, 0) + v.added, %s) "
                 f"FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, added) "
                 f"WHERE {table}.id = v.id AND {table}.source_kind = %s",
-                [MAX_ESTIMATE, list(added), list(added.values()), Lead.SourceKind.SCREEN_HIT],
+                [MAX_YUAN, list(added), list(added.values()), Lead.SourceKind.SCREEN_HIT],
             )
         return
     money = DecimalField(max_digits=14, decimal_places=2)
@@ -441,7 +441,7 @@ def _add_amounts(joined: dict[int, list[Hit]]) -> None:
         amount_estimate=Least(
             Coalesce(F("amount_estimate"), Value(Decimal("0.00"), output_field=money))
             + Case(*branches, output_field=money),
-            Value(MAX_ESTIMATE, output_field=money),
+            Value(MAX_YUAN, output_field=money),
         )
     )
 

@@ -4,8 +4,6 @@ identity reads (audit-logged), and the notices a named reporter is owed (Order 5
 Starting a report's lead happens in intake.submission, which also drives the triage flow.
 """
 
-import datetime
-
 from auditlog.signals import accessed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,6 +17,7 @@ from casework.deadlines import add_working_days
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Lead
 from config.live import notify_users
+from documents.formatting import chinese_date
 from documents.kinds import REPORT_ACCEPTANCE_NOTICE, REPORT_RESULT_NOTICE
 from documents.services import document_issue
 from intake import attachments
@@ -154,21 +153,32 @@ def report_acknowledge(*, report: Report, by: User) -> Report:
             raise AlreadyDecided(_("The acceptance notice has already been issued."))
         report.acknowledged_on = timezone.localdate()
         report.save(update_fields=["acknowledged_on"])
-        document_issue(
-            kind=REPORT_ACCEPTANCE_NOTICE,
-            agency=report.lead.agency,
+        _notice_issue(
+            REPORT_ACCEPTANCE_NOTICE,
+            report=report,
+            identity=identity,
             by=by,
-            lead=report.lead,
-            context={
-                "addressee": identity.get("name", ""),
-                "received_on": _chinese_date(timezone.localdate(report.lead.received_at)),
-                "channel": str(report.get_channel_display()),
-                "subject_name": report.subject_name,
-                "receipt_code": report.receipt_code,
-                "decision_due": _chinese_date(report.lead.deadline),
-            },
+            channel=str(report.get_channel_display()),
+            decision_due=chinese_date(report.lead.deadline),
         )
     return report
+
+
+def _notice_issue(kind, *, report: Report, identity: dict, by: User, **context) -> None:
+    """Number a notice addressed to the named reporter, with what every such notice states."""
+    document_issue(
+        kind=kind,
+        agency=report.lead.agency,
+        by=by,
+        lead=report.lead,
+        context={
+            "addressee": identity.get("name", ""),
+            "received_on": chinese_date(timezone.localdate(report.lead.received_at)),
+            "subject_name": report.subject_name,
+            "receipt_code": report.receipt_code,
+            **context,
+        },
+    )
 
 
 def reports_lead_decided(*, lead: Lead) -> None:
@@ -225,22 +235,6 @@ def report_result_notice_issue(*, report: Report, by: User) -> Report:
         if report.result_notice_due is None:
             report.result_notice_due = report.result_notified_on
         report.save(update_fields=["result_notified_on", "result_notice_due"])
-        document_issue(
-            kind=REPORT_RESULT_NOTICE,
-            agency=report.lead.agency,
-            by=by,
-            lead=report.lead,
-            context={
-                "addressee": identity.get("name", ""),
-                "received_on": _chinese_date(timezone.localdate(report.lead.received_at)),
-                "subject_name": report.subject_name,
-                "receipt_code": report.receipt_code,
-                "result": wording,
-            },
-        )
+        _notice_issue(REPORT_RESULT_NOTICE, report=report, identity=identity, by=by, result=wording)
         ReportMessage.objects.create(report=report, sender=ReportMessage.Sender.AGENCY, body=wording, author=by)
     return report
-
-
-def _chinese_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

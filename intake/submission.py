@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from casework.errors import InvalidInput
 from casework.models import Subject
 from casework.models.subjects import id_check_digit
+from casework.money import MAX_YUAN
 from intake import attachments, codes
 from intake.crypto import encrypt_identity
 from intake.models import Report
@@ -26,7 +27,6 @@ from organisation.models import Agency, Region, User
 from workflows.triage import triage_start
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 20000
-AMOUNT_MAX = Decimal("999999999999.99")
 CHANNEL_SOURCE = {Report.Channel.SUPERIOR: "superior", Report.Channel.ASSIST_REQUEST: "assist_request"}
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|12393|\d{7,8})$")
 
@@ -78,7 +78,7 @@ def _parse_amount(value, errors: dict) -> Decimal | None:
     except InvalidOperation:
         errors["amount_estimate"] = [_("Enter an amount in yuan, e.g. 12345.60.")]
         return None
-    if not amount.is_finite() or amount < 0 or amount > AMOUNT_MAX or amount.as_tuple().exponent < -2:
+    if not amount.is_finite() or amount < 0 or amount > MAX_YUAN or amount.as_tuple().exponent < -2:
         errors["amount_estimate"] = [_("Enter an amount in yuan with at most two decimals.")]
         return None
     return amount.quantize(Decimal("0.01"))

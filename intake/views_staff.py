@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -189,15 +188,6 @@ def report_result_notice(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = access_attachment_by_id(request.user, pk)
-    path = attachments.stored_path(attachment.sha256)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
+    return attachments.download_response(
+        sha256=attachment.sha256, filename=attachment.download_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from casework.audit import acting
 from casework.errors import InvalidInput
 from casework.models import Case, Subject
+from casework.money import MAX_YUAN
 from ledgers.models import Ledger, Obligation, Payment
 from organisation.models import User
-
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _amount(value, field: str) -> Decimal:
@@ -23,7 +22,7 @@ def _amount(value, field: str) -> Decimal:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError):
         raise InvalidInput(errors={field: [_("Enter an amount in yuan, e.g. 12345.60.")]}) from None
-    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+    if not amount.is_finite() or amount <= 0 or amount > MAX_YUAN or amount.as_tuple().exponent < -2:
         raise InvalidInput(errors={field: [_("Enter a positive amount in yuan with at most two decimals.")]})
     return amount
 

@@ -24,6 +24,7 @@ from casework.audit import acting
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.findings import case_totals
 from casework.models import Case, Evidence
+from documents.formatting import chinese_date
 from documents.kinds import INVESTIGATION_REPORT
 from documents.services import document_issue
 from organisation.models import User
@@ -229,7 +230,7 @@ def _report_context(process: InvestigationProcess, by: User) -> dict:
         "agency_name": case.agency.name,
         "case_title": case.title,
         "case_number": case.number,
-        "opened_on": _chinese_date(timezone.localdate(case.opened_at)),
+        "opened_on": chinese_date(timezone.localdate(case.opened_at)),
         "subjects": [
             {"name": s.name, "kind_display": str(s.get_kind_display()), "code": s.code}
             for s in case.subjects.order_by("name")
@@ -242,7 +243,7 @@ def _report_context(process: InvestigationProcess, by: User) -> dict:
             {
                 "kind": str(item.get_kind_display()),
                 "title": item.title,
-                "collected_on": _chinese_date(timezone.localdate(item.collected_at)),
+                "collected_on": chinese_date(timezone.localdate(item.collected_at)),
                 "collected_by": "、".join(user.display_name for user in item.collected_by.all()),
             }
             for item in evidence
@@ -267,17 +268,13 @@ def _report_context(process: InvestigationProcess, by: User) -> dict:
         "summary": process.report_summary,
         "conclusion": process.conclusion,
         "approved_by": by.display_name,
-        "approved_on": _chinese_date(closed_on),
+        "approved_on": chinese_date(closed_on),
     }
 
 
 def _period(violation) -> str:
     if not (violation.period_from or violation.period_to):
         return "—"
-    start = _chinese_date(violation.period_from) if violation.period_from else "…"
-    end = _chinese_date(violation.period_to) if violation.period_to else "…"
+    start = chinese_date(violation.period_from) if violation.period_from else "…"
+    end = chinese_date(violation.period_to) if violation.period_to else "…"
     return f"{start}至{end}"
-
-
-def _chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
