@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,9 +78,12 @@ def test_clerk_registers_a_named_hotline_report_with_an_acceptance_notice(client
     assert notice.lead == report.lead and notice.number.startswith("连医保举受告〔")
     assert report.acknowledged_on == timezone.localdate()
     # The one-time secret is shown on the next page, then never again.
-    page = client.get(response.url).content.decode()
-    assert report.receipt_code_display in page and "secret" not in page.lower().split("csrf")[0][:0]
-    assert client.get(response.url).content.decode().count(report.receipt_code_display) >= 1
+    first = client.get(response.url)
+    secret = first.context["new_secret"]
+    assert secret and report.receipt_code_display in first.content.decode() and secret in first.content.decode()
+    assert check_password(secret.replace("-", ""), report.secret_hash)
+    again = client.get(response.url).content.decode()
+    assert report.receipt_code_display in again and secret not in again
 
 
 def test_clerk_registration_errors_are_shown_and_nothing_is_written(client, clerk):
