@@ -15,9 +15,21 @@ PENALTY_DECISION_BASIS = "《中华人民共和国行政处罚法》第六十条
 # 5 working days after the 立案 decision.
 REPORTER_NOTICE_WORKING_DAYS = 5
 
+# Every deadline a case can carry (casework.Deadline.step), with the label users see. Each step's
+# rule and source live with the code that computes it (casework.penalty_rules, agreements.rules).
 DEADLINE_STEPS = {
     "case_decision": _("Decide whether to open a case"),
     "penalty_decision": _("Penalty decision after opening"),
+    # Penalty track (行政处罚法 Arts.45, 61, 64, 67; 行政强制法 Art.53)
+    "statement": _("Statement and defence by the subject"),
+    "hearing_request": _("Hearing request by the subject"),
+    "hearing": _("Hearing"),
+    "penalty_service": _("Serve the penalty decision"),
+    "fine_payment": _("Pay the fine"),
+    "enforcement_application": _("Apply to the court for enforcement"),
+    # Agreement track (service agreement)
+    "agreement_statement": _("Statement and defence on the breach notice"),
+    "rectification": _("Rectify by"),
 }
 
 # 行政处罚法 (2021) Art.56: evidence registered and preserved in advance (先行登记保存) is decided on

@@ -47,6 +47,7 @@ def lead_detail(request, pk):
     task = pending_triage_task(lead) if request.user.has_perm("casework.triage_lead", lead) else None
     context = {
         "lead": lead,
+        "subjects": lead.subjects.with_suspension(),
         "triage_task": task,
         "history": selectors.history_for(lead),
         "report": Report.objects.filter(lead=lead).first(),
@@ -109,7 +110,7 @@ def case_detail(request, pk):
     can_act = request.user.has_perm("casework.change_case", case)
     context = {
         "case": case,
-        "subjects": case.subjects.all(),
+        "subjects": case.subjects.with_suspension(),
         "leads": case.leads.all(),
         "deadlines": case.deadlines.all(),
         "violations": case.violations.select_related("subject", "item"),

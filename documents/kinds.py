@@ -30,6 +30,34 @@ INSPECTION_RECORD = DocumentKind("inspection_record", "现场检查笔录", "检
 INVESTIGATION_REPORT = DocumentKind(
     "investigation_report", "调查终结报告", "调终", "documents/investigation_report.html"
 )
+# Outcome and closing (the section head).
+CASE_CLOSING_REPORT = DocumentKind("case_closing_report", "结案报告", "结报", "documents/case_closing_report.html")
+# Agreement track (协议处理, the handling agency).
+BREACH_NOTICE = DocumentKind("breach_notice", "违约处理通知书", "违约通", "documents/breach_notice.html")
+# Penalty track (行政处罚, domain.md §6 and §13).
+PENALTY_PRIOR_NOTICE = DocumentKind(
+    "penalty_prior_notice", "行政处罚事先告知书", "罚告", "documents/penalty_prior_notice.html"
+)
+HEARING_NOTICE = DocumentKind("hearing_notice", "听证通知书", "听通", "documents/hearing_notice.html")
+HEARING_RECORD = DocumentKind("hearing_record", "听证笔录", "听录", "documents/hearing_record.html")
+LEGAL_REVIEW_OPINION = DocumentKind(
+    "legal_review_opinion", "法制审核意见书", "法审", "documents/legal_review_opinion.html"
+)
+COLLECTIVE_DISCUSSION_RECORD = DocumentKind(
+    "collective_discussion_record", "集体讨论记录", "集讨", "documents/collective_discussion_record.html"
+)
+PENALTY_DECISION = DocumentKind("penalty_decision", "行政处罚决定书", "罚决", "documents/penalty_decision.html")
+SUMMARY_PENALTY_DECISION = DocumentKind(
+    "summary_penalty_decision", "当场行政处罚决定书", "当罚决", "documents/summary_penalty_decision.html"
+)
+SERVICE_RECEIPT = DocumentKind("service_receipt", "送达回证", "送证", "documents/service_receipt.html")
+PAYMENT_REMINDER = DocumentKind("payment_reminder", "催告书", "催告", "documents/payment_reminder.html")
+ENFORCEMENT_APPLICATION = DocumentKind(
+    "enforcement_application", "强制执行申请书", "强执申", "documents/enforcement_application.html"
+)
+EXTENSION_APPROVAL = DocumentKind(
+    "extension_approval", "延长办案期限审批表", "延审", "documents/extension_approval.html"
+)
 CONFIDENTIAL_KIND_CODES = (REPORT_ACCEPTANCE_NOTICE.code, REPORT_RESULT_NOTICE.code)
 
 KINDS: dict[str, DocumentKind] = {
@@ -42,6 +70,19 @@ KINDS: dict[str, DocumentKind] = {
         INTERVIEW_RECORD,
         INSPECTION_RECORD,
         INVESTIGATION_REPORT,
+        CASE_CLOSING_REPORT,
+        BREACH_NOTICE,
+        PENALTY_PRIOR_NOTICE,
+        HEARING_NOTICE,
+        HEARING_RECORD,
+        LEGAL_REVIEW_OPINION,
+        COLLECTIVE_DISCUSSION_RECORD,
+        PENALTY_DECISION,
+        SUMMARY_PENALTY_DECISION,
+        SERVICE_RECEIPT,
+        PAYMENT_REMINDER,
+        ENFORCEMENT_APPLICATION,
+        EXTENSION_APPROVAL,
     )
 }
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]

@@ -8,6 +8,7 @@ from casework.models.cases import (
 )
 from casework.models.evidence import CustodyTransfer, Evidence, Preservation
 from casework.models.leads import Lead, LeadGroupObjectPermission, LeadUserObjectPermission
+from casework.models.sanctions import CreditPoint, Suspension
 from casework.models.subjects import Subject
 from casework.models.taxonomy import ViolationItem
 from casework.models.violations import Violation
@@ -18,6 +19,7 @@ __all__ = [
     "CaseGroupObjectPermission",
     "CaseTrack",
     "CaseUserObjectPermission",
+    "CreditPoint",
     "CustodyTransfer",
     "Deadline",
     "Evidence",
@@ -27,6 +29,7 @@ __all__ = [
     "LeadUserObjectPermission",
     "Preservation",
     "Subject",
+    "Suspension",
     "Violation",
     "ViolationItem",
 ]

@@ -39,13 +39,18 @@ class Case(PipelineMixin, models.Model):
     class Status(models.TextChoices):
         OPENED = "opened", _("Opened")
         INVESTIGATING = "investigating", _("Under investigation")
+        HANDLING = "handling", _("Outcome tracks running")
+        CLOSED = "closed", _("Closed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # investigating → handling (the outcome decision chose tracks) → closed (all tracks done, 结案报告);
+    # investigating → closed when the decision finds nothing to pursue.
     PIPELINE = {
         Status.OPENED: {Status.INVESTIGATING, Status.WITHDRAWN},
-        Status.INVESTIGATING: {Status.WITHDRAWN},
+        Status.INVESTIGATING: {Status.HANDLING, Status.CLOSED, Status.WITHDRAWN},
+        Status.HANDLING: {Status.CLOSED},
     }
-    ENDED = (Status.WITHDRAWN,)
+    ENDED = (Status.WITHDRAWN, Status.CLOSED)
 
     agency = models.ForeignKey(
         "organisation.Agency", verbose_name=_("owning agency"), on_delete=models.PROTECT, related_name="cases"
@@ -67,6 +72,7 @@ class Case(PipelineMixin, models.Model):
         related_name="+",
     )
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -124,6 +130,8 @@ class Deadline(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     step = models.CharField(_("step"), max_length=40)
+    # Which record of the case the deadline belongs to when a step repeats (e.g. "penalty:12"), else "".
+    ref = models.CharField(_("reference"), max_length=40, blank=True, default="")
     due = models.DateField(_("due"))
     basis = models.CharField(_("legal basis"), max_length=200)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -132,7 +140,7 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due"]
-        constraints = [models.UniqueConstraint(fields=["case", "step"], name="one_deadline_per_case_step")]
+        constraints = [models.UniqueConstraint(fields=["case", "step", "ref"], name="one_deadline_per_case_step_ref")]
         indexes = [models.Index(fields=["due"], condition=models.Q(closed_on__isnull=True), name="open_deadline_due")]
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")

@@ -9,6 +9,25 @@ class SubjectQuerySet(models.QuerySet):
     def in_regions(self, region_ids):
         return self.filter(region_id__in=region_ids)
 
+    def with_suspension(self, day=None):
+        """Annotate the measure in force on day (today) and its last day: `suspension_scope`, `suspended_until`.
+
+        Termination (open-ended) wins over a suspension; otherwise the one ending last.
+        """
+        from django.db.models import F, OuterRef, Subquery
+
+        from casework.models.sanctions import Suspension
+
+        running = (
+            Suspension.objects.in_force(day)
+            .filter(subject=OuterRef("pk"))
+            .order_by(F("ends_on").desc(nulls_first=True), "-pk")
+        )
+        return self.annotate(
+            suspension_scope=Subquery(running.values("scope")[:1]),
+            suspended_until=Subquery(running.values("ends_on")[:1]),
+        )
+
 
 class Subject(models.Model):
     """A checked party (检查对象): institution, pharmacy, insured person or practitioner."""
