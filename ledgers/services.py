@@ -14,7 +14,7 @@ from casework.errors import InvalidInput
 from casework.models import Case, Subject
 from casework.money import MAX_YUAN
 from ledgers.models import Ledger, Obligation, Payment
-from organisation.models import User
+from organisation.models import Agency, User
 
 
 def _amount(value, field: str) -> Decimal:
@@ -36,9 +36,20 @@ def obligation_record(
     basis: str,
     by: User,
     due_on: datetime.date | None = None,
+    agency: Agency | None = None,
 ) -> Obligation:
-    """Record an amount a subject of the case owes, in one ledger."""
-    if not by.has_perm("casework.decide_case", case):
+    """Record an amount a subject of the case owes, in one ledger.
+
+    `agency` is who imposed it and collects it: the case's bureau by default (needs decide_case on the
+    case), or the handling agency for 协议处理 (追回, 违约金), whose agreement managers hold
+    ledgers.add_obligation for their own agency only.
+    """
+    agency = agency or case.agency
+    if agency.pk == case.agency_id:
+        allowed = by.has_perm("casework.decide_case", case)
+    else:
+        allowed = by.agency_id == agency.pk and by.has_perm("ledgers.add_obligation")
+    if not allowed:
         raise PermissionDenied
     errors = {}
     if ledger not in Ledger.values:
@@ -52,7 +63,7 @@ def obligation_record(
     amount = _amount(amount_due, "amount_due")
     with transaction.atomic(), acting(by):
         return Obligation.objects.create(
-            agency=case.agency,
+            agency=agency,
             case=case,
             subject=subject,
             ledger=ledger,

@@ -68,4 +68,6 @@ ROLE_GLOBAL_PERMS: dict[str, tuple[str, ...]] = {
     Role.SCREENING_SERVICE: ("intake.submit_screen_hits",),
     Role.FINANCE: ("ledgers.add_payment",),
     Role.RECOVERY_OFFICER: ("ledgers.add_payment",),
+    # 协议处理: the handling agency records 追回 and 违约金 it imposes under the service agreement.
+    Role.AGREEMENT_MANAGER: ("ledgers.add_obligation",),
 }

@@ -99,3 +99,40 @@ def test_totals_per_subject_and_region_only_over_visible_cases(case, alice, char
     assert ledger_totals(user=alice, subject=subject)["fund_refund"]["due"] == D("500")
     assert ledger_totals(user=auditor, region=lyg_region)["fund_refund"]["due"] == D("500")
     assert ledger_totals(user=charlie, region=lyg_region)["fund_refund"]["due"] == D("0.00")
+
+
+def test_the_handling_agency_records_what_it_imposes_but_not_for_another_agency(
+    db, lyg_region, lyg_bureau, alice, make_lead, subject
+):
+    from django.core.exceptions import PermissionDenied
+
+    from organisation.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+    from workflows.triage import triage_decide
+
+    handling = AgencyFactory(
+        region=lyg_region,
+        code="320700-agency",
+        name="连云港市医疗保险基金管理中心",
+        kind="insurance_agency",
+        number_prefix="连医保中心",
+    )
+    manager = UserFactory(username="agm", agency=handling, roles=[Role.AGREEMENT_MANAGER])
+    case = triage_decide(lead=make_lead(), by=alice, decision="open").case
+    owed = obligation_record(
+        case=case,
+        subject=subject,
+        ledger="liquidated_damages",
+        amount_due="5000.00",
+        basis="违约处理通知书",
+        by=manager,
+        agency=handling,
+    )
+    assert owed.agency == handling
+    with pytest.raises(PermissionDenied):
+        # Not in the bureau's name, and not for a third agency.
+        obligation_record(case=case, subject=subject, ledger="fine", amount_due="5000.00", basis="x", by=manager)
+    with pytest.raises(PermissionDenied):
+        obligation_record(
+            case=case, subject=subject, ledger="fund_refund", amount_due="1.00", basis="x", by=alice, agency=handling
+        )
