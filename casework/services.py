@@ -271,3 +271,26 @@ def case_withdraw(*, case: Case, by: User, reason: str) -> Case:
         case.save(update_fields=["status", "status_reason"])
         case.deadlines.open().update(closed_on=timezone.localdate())
     return case
+
+
+def case_start_handling(*, case: Case, by: User, penalty: bool) -> Case:
+    """The outcome decision chose tracks: the case runs them. Without a penalty track the 90-day
+    penalty-decision deadline no longer applies and is closed."""
+    with transaction.atomic(), acting(by):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        case.set_status(Case.Status.HANDLING)
+        case.save(update_fields=["status"])
+        if not penalty:
+            case.deadlines.open().filter(step="penalty_decision").update(closed_on=timezone.localdate())
+    return case
+
+
+def case_close(*, case: Case, by: User) -> Case:
+    """结案: closes the case and whatever deadlines are still open on it."""
+    with transaction.atomic(), acting(by):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        case.set_status(Case.Status.CLOSED)
+        case.closed_at = timezone.now()
+        case.save(update_fields=["status", "closed_at"])
+        case.deadlines.open().update(closed_on=timezone.localdate())
+    return case

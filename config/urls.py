@@ -13,7 +13,7 @@ from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
 from intake import urls_public, urls_screening, urls_staff
 from organisation.api import ObtainToken, healthz
 from workflows import views as workflow_views
-from workflows import views_investigation
+from workflows import views_investigation, views_outcome
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -44,6 +44,7 @@ urlpatterns = [
         views_investigation.InvestigationTaskView.as_view(),
         name="investigation-task",
     ),
+    path("tasks/outcome/<int:task_id>/", views_outcome.OutcomeTaskView.as_view(), name="outcome-task"),
     path("cases/<int:pk>/investigation/assign/", views_investigation.assign, name="investigation-assign"),
     path("cases/<int:pk>/violations/new/", views_investigation.violation_add, name="violation-add"),
     path("violations/<int:pk>/remove/", views_investigation.violation_remove, name="violation-remove"),

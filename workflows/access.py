@@ -33,3 +33,20 @@ def access_investigation_task_by_id(user: User, task_id) -> Task:
         raise Http404
     access_case_by_id(user, task.process.investigationprocess.case_id)
     return task
+
+
+def access_outcome_task_by_id(user: User, task_id) -> Task:
+    """Return a human task of an outcome process whose case the user may see; 404 otherwise."""
+    from workflows.outcome import OutcomeFlow
+
+    task = (
+        Task.objects.filter(
+            pk=parse_id(task_id), flow_task__in=[OutcomeFlow.decide, OutcomeFlow.referral, OutcomeFlow.close]
+        )
+        .select_related("process")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    access_case_by_id(user, task.process.outcomeprocess.case_id)
+    return task

@@ -184,7 +184,8 @@ def investigation_findings_done(*, case: Case, by: User, summary: str = "") -> I
 
 
 def investigation_close(*, case: Case, by: User, conclusion: str) -> InvestigationProcess:
-    """The section head approves the findings: issue the numbered 调查终结报告 and end the flow.
+    """The section head approves the findings: issue the numbered 调查终结报告, end the flow and
+    open the outcome decision (workflows.outcome).
 
     Takes the flow's process lock; the document number is allocated in the same transaction.
     """
@@ -210,8 +211,12 @@ def investigation_close(*, case: Case, by: User, conclusion: str) -> Investigati
         )
         process.save(update_fields=["conclusion", "closed_by", "closed_at", "report"])
 
+    from workflows.outcome import outcome_start
+
     with transaction.atomic(), acting(by):
         _complete(task, by, act)
+        # The section head's outcome decision is the next task on the case.
+        outcome_start(case=case)
     return InvestigationProcess.objects.get(pk=process.pk)
 
 

@@ -85,3 +85,55 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} {self.due}"
+
+
+class OutcomeProcess(Process):
+    """What a case leads to after its investigation: the section head's decision on the tracks, the
+    tracks running in parallel (BPMN split/join), and the 结案 once all are done."""
+
+    case = models.OneToOneField("casework.Case", on_delete=models.CASCADE, related_name="outcome")
+    # The chosen tracks; the split activates one branch per true flag.
+    agreement = models.BooleanField(_("agreement sanctions"), default=False)
+    penalty = models.BooleanField(_("administrative penalty"), default=False)
+    referral = models.BooleanField(_("referral"), default=False)
+    credit = models.BooleanField(_("credit points"), default=False)
+    agreement_subjects = models.ManyToManyField(
+        "casework.Subject", verbose_name=_("subjects for agreement sanctions"), blank=True, related_name="+"
+    )
+    penalty_subjects = models.ManyToManyField(
+        "casework.Subject", verbose_name=_("subjects for a penalty"), blank=True, related_name="+"
+    )
+    referral_agency = models.ForeignKey(
+        "organisation.Agency",
+        verbose_name=_("refer to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    referral_grounds = models.TextField(_("grounds for the referral"), blank=True)
+    # The referral's conclusion as recorded by the bureau (the referral flow of a later issue adds the rest).
+    referral_sent_on = models.DateField(_("referral sent on"), null=True, blank=True)
+    referral_reference = models.CharField(_("receiving agency's reference"), max_length=100, blank=True)
+    referral_result = models.TextField(_("result of the referral"), blank=True)
+    reasoning = models.TextField(_("reasons for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    closing_summary = models.TextField(_("closing summary"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_report = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("outcome process")
+        verbose_name_plural = _("outcome processes")
+
+    @property
+    def has_tracks(self) -> bool:
+        return self.agreement or self.penalty or self.referral or self.credit

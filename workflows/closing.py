@@ -1,0 +1,93 @@
+"""The 结案报告: a frozen summary of the whole case — facts, every track's outcome, money, documents."""
+
+from django.utils import timezone
+
+from casework.findings import case_totals
+from casework.models import Case
+from documents.formatting import chinese_date
+from documents.kinds import CASE_CLOSING_REPORT, CONFIDENTIAL_KIND_CODES
+from documents.models import Document
+from documents.services import document_issue
+from ledgers.models import DESTINATION, Ledger, Obligation
+from organisation.models import User
+from workflows.models import OutcomeProcess
+
+
+def _yuan(amount) -> str:
+    return f"{amount:,.2f}"
+
+
+def closing_report_issue(*, process: OutcomeProcess, by: User) -> Document:
+    case = Case.objects.select_related("agency", "investigation__report").get(pk=process.case_id)
+    return document_issue(
+        kind=CASE_CLOSING_REPORT, agency=case.agency, by=by, case=case, context=closing_context(case, process, by)
+    )
+
+
+def closing_context(case: Case, process: OutcomeProcess, by: User) -> dict:
+    """JSON context (strings only): what was found, decided, paid and issued."""
+    investigation = getattr(case, "investigation", None)
+    totals = case_totals(case)
+    money = Obligation.objects.filter(case=case).totals_by_ledger()
+    documents = (
+        Document.objects.filter(case=case)
+        .exclude(kind__in=CONFIDENTIAL_KIND_CODES)
+        .order_by("issued_at", "pk")
+        .values_list("title", "number", "issued_at")
+    )
+    return {
+        "agency_name": case.agency.name,
+        "case_title": case.title,
+        "case_number": case.number,
+        "opened_on": chinese_date(timezone.localdate(case.opened_at)),
+        "closed_on": chinese_date(timezone.localdate(process.closed_at)),
+        "subjects": [
+            {"name": s.name, "kind_display": str(s.get_kind_display()), "code": s.code}
+            for s in case.subjects.order_by("name")
+        ],
+        "investigation_report": investigation.report.number if investigation and investigation.report else "",
+        "conclusion": investigation.conclusion if investigation else "",
+        "totals": {key: _yuan(getattr(totals, key)) for key in ("amount", "fund_loss", "patient_money")},
+        "tracks": [str(track.get_kind_display()) for track in case.tracks.order_by("pk")],
+        "reasoning": process.reasoning,
+        "referral": (
+            {
+                "agency": process.referral_agency.name,
+                "grounds": process.referral_grounds,
+                "sent_on": chinese_date(process.referral_sent_on) if process.referral_sent_on else "",
+                "reference": process.referral_reference,
+                "result": process.referral_result,
+            }
+            if process.referral_agency_id
+            else None
+        ),
+        "credit": [
+            {"subject": point.subject.name, "points": str(point.points), "reason": point.reason}
+            for point in case.credit_points.select_related("subject").order_by("pk")
+        ],
+        "suspensions": [
+            {
+                "subject": s.subject.name,
+                "measure": str(s.get_scope_display()),
+                "period": chinese_date(s.starts_on) + ("至" + chinese_date(s.ends_on) if s.ends_on else "起"),
+            }
+            for s in case.suspensions.select_related("subject").order_by("starts_on", "pk")
+        ],
+        "money": [
+            {
+                "ledger": str(Ledger(ledger).label),
+                "destination": str(DESTINATION[ledger]),
+                "due": _yuan(row["due"]),
+                "paid": _yuan(row["paid"]),
+                "balance": _yuan(row["balance"]),
+            }
+            for ledger, row in money.items()
+            if row["due"]
+        ],
+        "documents": [
+            {"title": title, "number": number, "issued_on": chinese_date(timezone.localdate(issued_at))}
+            for title, number, issued_at in documents
+        ],
+        "summary": process.closing_summary,
+        "approved_by": by.display_name,
+    }
