@@ -5,7 +5,7 @@ Callers check that `by` holds casework.change_case on the case (casework.access)
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from casework.audit import acting
 from casework.errors import InvalidInput, InvalidTransition
 from casework.models import Case, Subject, Violation, ViolationItem
-from casework.money import MAX_YUAN
+from casework.money import parse_yuan
 from organisation.models import User
 from workflows.models import InvestigationProcess
 
@@ -25,23 +25,12 @@ MONEY_FIELDS = ("amount", "fund_loss", "patient_money")
 
 
 def _money(value, errors: dict, name: str) -> Decimal:
-    """A yuan amount: a Decimal ≥ 0 with at most two decimals (never a float)."""
+    """A yuan amount ≥ 0 (zero allowed: a violation may cost the fund nothing); empty means 0."""
     try:
-        money = Decimal(str(value if value is not None else "0").strip())
-    except (InvalidOperation, ValueError):
-        errors[name] = [_("Enter an amount in yuan, e.g. 1234.56.")]
+        return parse_yuan(value if value is not None else "0", field=name, allow_zero=True)
+    except InvalidInput as error:
+        errors.update(error.errors)
         return ZERO
-    if not money.is_finite():
-        errors[name] = [_("Enter an amount in yuan, e.g. 1234.56.")]
-    elif money < 0:
-        errors[name] = [_("An amount cannot be negative.")]
-    elif money.as_tuple().exponent < -2:
-        errors[name] = [_("An amount has at most two decimals (fen).")]
-    elif money > MAX_YUAN:
-        errors[name] = [_("The amount is too large.")]
-    else:
-        return money.quantize(Decimal("0.01"))
-    return ZERO
 
 
 def _lock_investigating_case(case: Case) -> Case:

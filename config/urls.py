@@ -11,6 +11,7 @@ from config import views as config_views
 from documents import views as document_views
 from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
 from intake import urls_public, urls_screening, urls_staff
+from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
@@ -29,6 +30,7 @@ api_v1 = [
     *urls_public.api_urlpatterns,
     *urls_screening.api_urlpatterns,
     *urls_staff.api_urlpatterns,
+    *urls_ledgers.api_urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -59,6 +61,7 @@ urlpatterns = [
     *urls_public.urlpatterns,
     *urls_screening.urlpatterns,
     *urls_staff.urlpatterns,
+    *urls_ledgers.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -7,17 +7,16 @@ import datetime
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from casework.errors import InvalidInput
 from casework.models import Subject
+from casework.money import parse_yuan
 
 TEXT_LIMITS = {"source": 40, "external_id": 80, "rule_code": 40, "rule_name": 120}
 SUBJECT_LIMITS = {"code": 40, "name": 120}
-# DecimalField(max_digits=14, decimal_places=2): below one trillion yuan, in fen.
-AMOUNT_CEILING = Decimal("1000000000000")
-CENT = Decimal("0.01")
 DETAILS_MAX_CHARS = 20_000
 DETAILS_MAX_DEPTH = 10
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -130,27 +129,14 @@ def _date(value, errors: dict, name: str) -> datetime.date | None:
 
 
 def _amount(value, errors: dict) -> Decimal | None:
-    """Yuan as a string or JSON number, at least 0, at most two decimals; never through float arithmetic."""
+    """Optional; zero allowed (a hit may flag a pattern before any money is known); a string or JSON number."""
     if value is None or value == "":
         return None
     try:
-        if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-            raise InvalidOperation
-        amount = Decimal(value.strip() if isinstance(value, str) else str(value))
-        if not amount.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors["amount"] = [_("Enter an amount in yuan, e.g. 12345.60.")]
+        return parse_yuan(value, field="amount", allow_zero=True)
+    except InvalidInput as error:
+        errors.update(error.errors)
         return None
-    if amount < 0:
-        errors["amount"] = [_("An amount cannot be negative.")]
-    elif amount >= AMOUNT_CEILING:
-        errors["amount"] = [_("The amount is too large.")]
-    elif amount != amount.quantize(CENT):
-        errors["amount"] = [_("At most two decimal places (fen).")]
-    else:
-        return amount.quantize(CENT)
-    return None
 
 
 def _details(value, errors: dict) -> dict:

@@ -6,7 +6,7 @@ import datetime
 import re
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from casework.errors import InvalidInput
 from casework.models import Subject
 from casework.models.subjects import id_check_digit
-from casework.money import MAX_YUAN
+from casework.money import parse_yuan
 from intake import attachments, codes
 from intake.crypto import encrypt_identity
 from intake.models import Report
@@ -71,17 +71,14 @@ def _parse_date(value, field: str, errors: dict) -> datetime.date | None:
 
 
 def _parse_amount(value, errors: dict) -> Decimal | None:
+    """Optional; zero allowed (the reporter may not know an amount yet)."""
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        errors["amount_estimate"] = [_("Enter an amount in yuan, e.g. 12345.60.")]
+        return parse_yuan(value, field="amount_estimate", allow_zero=True)
+    except InvalidInput as error:
+        errors.update(error.errors)
         return None
-    if not amount.is_finite() or amount < 0 or amount > MAX_YUAN or amount.as_tuple().exponent < -2:
-        errors["amount_estimate"] = [_("Enter an amount in yuan with at most two decimals.")]
-        return None
-    return amount.quantize(Decimal("0.01"))
 
 
 def check_reporter(reporter: dict | None, errors: dict) -> dict:

@@ -5,11 +5,12 @@ one subject in one case; Payments settle it. The balance is always amount due mi
 computed, never stored.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum, Value
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,14 +40,84 @@ DESTINATION = {
 }
 
 
+class Destination(models.TextChoices):
+    """Where money ends up; totals are given per destination, never as one sum over all of them."""
+
+    FUND = "fund", _("Medical insurance fund account")
+    TREASURY = "treasury", _("State treasury")
+    PATIENTS = "patients", _("The patients concerned")
+
+
+DESTINATION_OF = {
+    Ledger.FUND_REFUND: Destination.FUND,
+    Ledger.LIQUIDATED_DAMAGES: Destination.FUND,
+    Ledger.FINE: Destination.TREASURY,
+    Ledger.CONFISCATION: Destination.TREASURY,
+    Ledger.LATE_FEE: Destination.TREASURY,
+    Ledger.PATIENT_REFUND: Destination.PATIENTS,
+}
+
+MONEY = models.DecimalField(max_digits=14, decimal_places=2)
+
+
+def money_row(due: Decimal, paid: Decimal) -> dict[str, Decimal]:
+    return {"due": due, "paid": paid, "balance": due - paid}
+
+
 class ObligationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Obligations of cases the user may view, and those their own agency imposed (e.g. 协议处理)."""
+        from casework.models import Case
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        of_visible_cases = Q(case__in=Case.objects.visible_to(user).values("pk"))
+        if user.agency_id is None:
+            return self.filter(of_visible_cases)
+        return self.filter(of_visible_cases | Q(agency_id=user.agency_id))
+
     def with_balance(self):
-        return self.annotate(
-            paid=Coalesce(Sum("payments__amount"), ZERO),
-        ).annotate(balance=models.F("amount_due") - models.F("paid"))
+        """Annotate `paid` (sum of payments) and `balance` (amount due − paid), one subquery per row."""
+        if "balance" in self.query.annotations:
+            return self
+        paid = (
+            Payment.objects.filter(obligation=OuterRef("pk"))
+            .order_by()
+            .values("obligation")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), ZERO)).annotate(
+            balance=ExpressionWrapper(F("amount_due") - F("paid"), output_field=MONEY)
+        )
 
     def open(self):
         return self.with_balance().filter(balance__gt=0)
+
+    def settled(self):
+        return self.with_balance().filter(balance__lte=0)
+
+    def overdue(self, today=None):
+        """Open obligations whose due date has passed."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def in_region(self, region):
+        """Obligations of subjects in the region (统筹区) or a region below it: a city includes its counties."""
+        return self.filter(subject__region_id__in=region.descendant_ids())
+
+    def recorded_between(self, date_from=None, date_to=None):
+        """Obligations recorded on or after date_from and on or before date_to (local dates)."""
+        queryset = self
+        if date_from is not None:
+            queryset = queryset.filter(created_at__gte=_day_start(date_from))
+        if date_to is not None:
+            queryset = queryset.filter(created_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+        return queryset
+
+    def with_related(self):
+        return self.select_related("case", "subject", "agency")
 
     def totals_by_ledger(self) -> dict[str, dict[str, Decimal]]:
         """{ledger: {"due", "paid", "balance"}} over these obligations, every ledger present."""
@@ -57,11 +128,38 @@ class ObligationQuerySet(models.QuerySet):
             .values_list("obligation__ledger")
             .annotate(total=Sum("amount"))
         )
-        result = {}
-        for ledger in Ledger.values:
-            owed, settled = due.get(ledger) or Decimal("0.00"), paid.get(ledger) or Decimal("0.00")
-            result[ledger] = {"due": owed, "paid": settled, "balance": owed - settled}
-        return result
+        return {
+            ledger: money_row(due.get(ledger) or Decimal("0.00"), paid.get(ledger) or Decimal("0.00"))
+            for ledger in Ledger.values
+        }
+
+    def grouped(self, *fields: str):
+        """Rows of `fields` with ledger, due, paid and balance summed per group, largest balance first.
+
+        Grouped by ledger as well, so no row adds up money of different ledgers.
+        """
+        return (
+            self.with_balance()
+            .order_by()
+            .values(*fields, "ledger")
+            .annotate(due=Sum("amount_due"), paid_total=Sum("paid"), balance_total=Sum("balance"))
+            .order_by("-balance_total", "-due", *fields, "ledger")
+        )
+
+
+def destination_totals(by_ledger: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, Decimal]]:
+    """{destination: {"due", "paid", "balance"}}: the ledgers paying into one account added up."""
+    result = {destination: money_row(Decimal("0.00"), Decimal("0.00")) for destination in Destination.values}
+    for ledger, row in by_ledger.items():
+        target = result[DESTINATION_OF[ledger]]
+        target["due"] += row["due"]
+        target["paid"] += row["paid"]
+        target["balance"] += row["balance"]
+    return result
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class Obligation(models.Model):
@@ -97,6 +195,22 @@ class Obligation(models.Model):
     @property
     def destination(self) -> str:
         return str(DESTINATION[self.ledger])
+
+    @property
+    def destination_kind(self) -> str:
+        return DESTINATION_OF[self.ledger]
+
+    @property
+    def is_open(self) -> bool:
+        """Something is still owed (needs with_balance())."""
+        return self.balance > 0
+
+    @property
+    def overdue_days(self) -> int:
+        """Days since the due date while something is still owed (needs with_balance()); 0 when not overdue."""
+        if self.due_on is None or not self.is_open:
+            return 0
+        return max((timezone.localdate() - self.due_on).days, 0)
 
 
 class Payment(models.Model):

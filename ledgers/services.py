@@ -1,7 +1,7 @@
 """Recording amounts due and payments; each ledger keeps its own balance."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,19 +12,21 @@ from django.utils.translation import gettext as _
 from casework.audit import acting
 from casework.errors import InvalidInput
 from casework.models import Case, Subject
-from casework.money import MAX_YUAN
+from casework.money import parse_yuan
 from ledgers.models import Ledger, Obligation, Payment
 from organisation.models import Agency, User
 
+BASIS_MAX = Obligation._meta.get_field("basis").max_length
+VOUCHER_MAX = Payment._meta.get_field("voucher").max_length
+CHANNEL_MAX = Payment._meta.get_field("channel").max_length
 
-def _amount(value, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError):
-        raise InvalidInput(errors={field: [_("Enter an amount in yuan, e.g. 12345.60.")]}) from None
-    if not amount.is_finite() or amount <= 0 or amount > MAX_YUAN or amount.as_tuple().exponent < -2:
-        raise InvalidInput(errors={field: [_("Enter a positive amount in yuan with at most two decimals.")]})
-    return amount
+
+def may_record_payment(user: User, obligation: Obligation) -> bool:
+    """Finance and asset-recovery officers (ledgers.add_payment) of the agency that imposed the amount, or of
+    the agency owning the case (a bureau also collects what its handling agency imposed in its cases)."""
+    if not user.is_authenticated or user.agency_id is None or not user.has_perm("ledgers.add_payment"):
+        return False
+    return user.agency_id in (obligation.agency_id, obligation.case.agency_id)
 
 
 def obligation_record(
@@ -58,9 +60,14 @@ def obligation_record(
         errors["subject"] = [_("The subject is not part of this case.")]
     if not (basis or "").strip():
         errors["basis"] = [_("Name the decision or notice that imposes the amount.")]
+    elif len(basis.strip()) > BASIS_MAX:
+        errors["basis"] = [_("At most %(count)d characters.") % {"count": BASIS_MAX}]
+    try:
+        amount = parse_yuan(amount_due, field="amount_due", allow_zero=False)
+    except InvalidInput as error:
+        errors.update(error.errors)
     if errors:
         raise InvalidInput(errors=errors)
-    amount = _amount(amount_due, "amount_due")
     with transaction.atomic(), acting(by):
         return Obligation.objects.create(
             agency=agency,
@@ -81,13 +88,26 @@ def payment_record(
 
     Locks the obligation, so two officers recording at once cannot overpay it together.
     """
-    if not (by.has_perm("ledgers.add_payment") and by.has_perm("casework.view_case", obligation.case)):
+    if not may_record_payment(by, obligation):
         raise PermissionDenied
-    amount = _amount(amount, "amount")
-    if paid_on > timezone.localdate():
-        raise InvalidInput(errors={"paid_on": [_("The payment date cannot be in the future.")]})
-    if not (voucher or "").strip():
-        raise InvalidInput(errors={"voucher": [_("Give the voucher or receipt number.")]})
+    errors: dict[str, list] = {}
+    try:
+        amount = parse_yuan(amount, field="amount", allow_zero=False)
+    except InvalidInput as error:
+        errors.update(error.errors)
+    if not isinstance(paid_on, datetime.date):
+        errors["paid_on"] = [_("Enter a date as YYYY-MM-DD.")]
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = [_("The payment date cannot be in the future.")]
+    voucher, channel = (voucher or "").strip(), (channel or "").strip()
+    if not voucher:
+        errors["voucher"] = [_("Give the voucher or receipt number.")]
+    elif len(voucher) > VOUCHER_MAX:
+        errors["voucher"] = [_("At most %(count)d characters.") % {"count": VOUCHER_MAX}]
+    if len(channel) > CHANNEL_MAX:
+        errors["channel"] = [_("At most %(count)d characters.") % {"count": CHANNEL_MAX}]
+    if errors:
+        raise InvalidInput(errors=errors)
     with transaction.atomic(), acting(by):
         obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
         paid = obligation.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
@@ -102,7 +122,7 @@ def payment_record(
             obligation=obligation,
             paid_on=paid_on,
             amount=amount,
-            voucher=voucher.strip(),
-            channel=(channel or "").strip(),
+            voucher=voucher,
+            channel=channel,
             recorded_by=by,
         )
