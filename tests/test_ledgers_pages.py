@@ -17,6 +17,21 @@ from workflows.triage import triage_decide, triage_start
 
 pytestmark = pytest.mark.django_db
 D = Decimal
+# The fixtures other ledger test modules use (`from tests.test_ledgers_pages import *`); no tests.
+__all__ = [
+    "case",
+    "county",
+    "county_subject",
+    "cz_case",
+    "cz_finance",
+    "cz_subject",
+    "finance",
+    "handling",
+    "handling_finance",
+    "manager",
+    "money",
+    "recovery",
+]
 TODAY = timezone.localdate
 
 
