@@ -259,3 +259,111 @@ def penalty_decision_due(opened_on: datetime.date, *, extension_days: int = 0) -
     from casework.rules import PENALTY_DECISION_DAYS
 
     return opened_on + datetime.timedelta(days=PENALTY_DECISION_DAYS + extension_days)
+
+
+# 处罚法 Arts.44–45: the notice states how long the subject has to make a statement (陈述申辩); the bureau
+# sets the same 5 days it gives for a hearing request (Art.64), and decides only after the window.
+STATEMENT_DAYS = 5
+STATEMENT_BASIS = "《中华人民共和国行政处罚法》第四十四条、第四十五条"
+
+
+def statement_due(notice_served_on: datetime.date) -> datetime.date:
+    return notice_served_on + datetime.timedelta(days=STATEMENT_DAYS)
+
+
+# 处罚法 Art.45(2): the penalty may not be made heavier because the subject made a statement.
+NO_HEAVIER_BASIS = "《中华人民共和国行政处罚法》第四十五条第二款"
+
+
+@dataclass(frozen=True)
+class ReviewThresholds:
+    """Money (退回 + fine + confiscation) at or above which a penalty counts as serious: 法制审核
+    (处罚法 Art.58) and 集体讨论 (Art.57(2)). Set by the province; these are defaults."""
+
+    review_person: Decimal = Decimal(5_000)
+    review_organisation: Decimal = Decimal(100_000)
+    discussion_person: Decimal = Decimal(50_000)
+    discussion_organisation: Decimal = Decimal(500_000)
+
+
+DEFAULT_REVIEW_THRESHOLDS = ReviewThresholds()
+LEGAL_REVIEW_BASIS = "《中华人民共和国行政处罚法》第五十八条"
+COLLECTIVE_DISCUSSION_BASIS = "《中华人民共和国行政处罚法》第五十七条第二款"
+
+
+def legal_review_required(
+    *,
+    money_total: Decimal,
+    is_person: bool,
+    hearing_offered: bool,
+    complex_case: bool = False,
+    thresholds: ReviewThresholds = DEFAULT_REVIEW_THRESHOLDS,
+) -> bool:
+    """处罚法 Art.58: serious decisions — those that must be offered a hearing, large sums, complex cases —
+    are reviewed by the legal reviewer before the decision; unreviewed or rejected, no decision."""
+    if hearing_offered or complex_case:
+        return True
+    return money_total >= (thresholds.review_person if is_person else thresholds.review_organisation)
+
+
+def collective_discussion_required(
+    *,
+    money_total: Decimal,
+    is_person: bool,
+    suspends: bool = False,
+    terminates: bool = False,
+    complex_case: bool = False,
+    thresholds: ReviewThresholds = DEFAULT_REVIEW_THRESHOLDS,
+) -> bool:
+    """处罚法 Art.57(2): complex cases and serious violations are decided by the agency's heads together."""
+    if suspends or terminates or complex_case:
+        return True
+    return money_total >= (thresholds.discussion_person if is_person else thresholds.discussion_organisation)
+
+
+# 条例 Art.40: in serious fraud cases the service agreement is terminated (解除服务协议).
+TERMINATION_RULES = {"40": "《条例》第四十条"}
+
+
+def check_termination(*, article: str, subject_kind: str) -> None:
+    citation = TERMINATION_RULES.get(str(article))
+    if citation is None or subject_kind not in INSTITUTIONS:
+        known = "、".join(TERMINATION_RULES.values())
+        raise InvalidInput(
+            errors={
+                "terminates": [
+                    _("Only %(rules)s provides terminating a designated institution's service agreement.")
+                    % {"rules": known}
+                ]
+            }
+        )
+
+
+# 条例 Arts.38, 40, 41: 责令退回 — the subject returns what the fund lost, never more.
+REFUND_ARTICLES = ("38", "40", "41")
+
+
+def check_refund(*, article: str, amount: Decimal, fund_loss: Decimal) -> None:
+    if str(article) not in REFUND_ARTICLES:
+        rule = fine_rule(article)
+        raise InvalidInput(errors={"refund": [_("%(rule)s provides no refund to the fund.") % {"rule": rule.citation}]})
+    if not Decimal(0) < amount <= fund_loss:
+        raise InvalidInput(
+            errors={
+                "refund": [
+                    _("%(rule)s: the refund returns the fund loss found, at most ¥%(loss)s.")
+                    % {"rule": FINE_RULES[str(article)].citation, "loss": f"{money(fund_loss):,}"}
+                ]
+            }
+        )
+
+
+# 强制法 Art.54: before applying to the court the bureau serves a written reminder (催告书) and waits
+# 10 days after it.
+REMINDER_WAIT_DAYS = 10
+REMINDER_BASIS = "《中华人民共和国行政强制法》第五十四条"
+ENFORCEMENT_BASIS = "《中华人民共和国行政强制法》第五十三条"
+
+
+def enforcement_earliest_after_reminder(reminder_served_on: datetime.date) -> datetime.date:
+    return reminder_served_on + datetime.timedelta(days=REMINDER_WAIT_DAYS)

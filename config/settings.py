@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "referrals",
     "intake",
     "ledgers",
+    "penalties",
 ]
 
 MIDDLEWARE = [

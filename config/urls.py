@@ -13,6 +13,7 @@ from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
 from intake import urls_public, urls_screening, urls_staff
 from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
+from penalties import urls as urls_penalties
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
 
@@ -30,6 +31,7 @@ api_v1 = [
     *urls_public.api_urlpatterns,
     *urls_screening.api_urlpatterns,
     *urls_staff.api_urlpatterns,
+    *urls_penalties.api_urlpatterns,
     *urls_ledgers.api_urlpatterns,
     path("", include(router.urls)),
 ]
@@ -61,6 +63,7 @@ urlpatterns = [
     *urls_public.urlpatterns,
     *urls_screening.urlpatterns,
     *urls_staff.urlpatterns,
+    *urls_penalties.urlpatterns,
     *urls_ledgers.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

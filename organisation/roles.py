@@ -43,12 +43,21 @@ OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
         Role.RECOVERY_OFFICER: ("view_case",),
         Role.FINANCE: ("view_case",),
     },
+    "penalties.penalty": {
+        Role.INVESTIGATOR: ("view_penalty", "change_penalty"),
+        Role.SECTION_HEAD: ("view_penalty", "change_penalty", "decide_penalty"),
+        Role.LEGAL_REVIEWER: ("view_penalty", "review_penalty"),
+        Role.DIRECTOR: ("view_penalty", "decide_penalty", "discuss_penalty"),
+        Role.FINANCE: ("view_penalty",),
+        Role.RECOVERY_OFFICER: ("view_penalty",),
+    },
 }
 
 # Auditors of the record's region and of every superior region read, never act.
 AUDITOR_OBJECT_PERMS: dict[str, tuple[str, ...]] = {
     "casework.lead": ("view_lead",),
     "casework.case": ("view_case",),
+    "penalties.penalty": ("view_penalty",),
 }
 
 

@@ -140,3 +140,47 @@ class TestMoneyAndDates:
         act = datetime.date(2024, 2, 29)
         assert rules.limitation_ends(act, fund_safety=False) == datetime.date(2026, 2, 28)
         assert rules.limitation_ends(act, fund_safety=True) == datetime.date(2029, 2, 28)
+
+
+class TestProcedureRules:
+    def test_statement_window_is_five_days_from_the_notice(self):
+        assert rules.statement_due(datetime.date(2026, 3, 2)) == datetime.date(2026, 3, 7)
+        assert "第四十五条" in rules.STATEMENT_BASIS
+
+    def test_legal_review_for_hearing_cases_large_sums_or_complex_cases(self):
+        assert rules.legal_review_required(money_total=D(0), is_person=False, hearing_offered=True)
+        assert rules.legal_review_required(money_total=D(0), is_person=False, hearing_offered=False, complex_case=True)
+        assert rules.legal_review_required(money_total=D("100000"), is_person=False, hearing_offered=False)
+        assert not rules.legal_review_required(money_total=D("99999.99"), is_person=False, hearing_offered=False)
+        assert rules.legal_review_required(money_total=D("5000"), is_person=True, hearing_offered=False)
+        thresholds = rules.ReviewThresholds(review_organisation=D("50000"))
+        assert rules.legal_review_required(
+            money_total=D("60000"), is_person=False, hearing_offered=False, thresholds=thresholds
+        )
+
+    def test_collective_discussion_for_suspension_termination_and_large_sums(self):
+        assert rules.collective_discussion_required(money_total=D(0), is_person=False, suspends=True)
+        assert rules.collective_discussion_required(money_total=D(0), is_person=False, terminates=True)
+        assert rules.collective_discussion_required(money_total=D("500000"), is_person=False)
+        assert not rules.collective_discussion_required(money_total=D("499999.99"), is_person=False)
+        assert rules.collective_discussion_required(money_total=D("50000"), is_person=True)
+
+    def test_termination_only_under_article_40_for_institutions(self):
+        rules.check_termination(article="40", subject_kind="pharmacy")
+        for article, kind in (("38", "institution"), ("41", "insured"), ("40", "insured")):
+            with pytest.raises(InvalidInput) as refused:
+                rules.check_termination(article=article, subject_kind=kind)
+            assert "第四十条" in refused.value.errors["terminates"][0]
+
+    def test_refund_returns_at_most_the_fund_loss_under_38_40_41(self):
+        rules.check_refund(article="40", amount=D("100"), fund_loss=D("100"))
+        with pytest.raises(InvalidInput) as refused:
+            rules.check_refund(article="40", amount=D("100.01"), fund_loss=D("100"))
+        assert "第四十条" in refused.value.errors["refund"][0]
+        with pytest.raises(InvalidInput) as refused:
+            rules.check_refund(article="39", amount=D("1"), fund_loss=D("100"))
+        assert "第三十九条" in refused.value.errors["refund"][0]
+
+    def test_court_only_ten_days_after_the_reminder(self):
+        assert rules.enforcement_earliest_after_reminder(datetime.date(2026, 1, 25)) == datetime.date(2026, 2, 4)
+        assert "第五十四条" in rules.REMINDER_BASIS and "第五十三条" in rules.ENFORCEMENT_BASIS
