@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "referrals",
     "intake",
     "ledgers",
+    "agreements",
     "penalties",
 ]
 
@@ -197,6 +198,10 @@ SPECTACULAR_SETTINGS = {
         "SubjectStatusEnum": "casework.models.Subject.Status",
         "SubjectKindEnum": "casework.models.Subject.Kind",
         "DocumentKindEnum": "documents.kinds.KIND_CHOICES",
+        "AgreementStatusEnum": "agreements.models.AgreementAction.Status",
+        "AgreementDecisionEnum": "agreements.models.AgreementAction.Decision",
+        "AgreementCheckResultEnum": "agreements.models.AgreementAction.CheckResult",
+        "AgreementMeasureKindEnum": "agreements.models.AgreementMeasure.Kind",
     },
     # Swagger UI served from our own static files: intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

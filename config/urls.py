@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from agreements import urls as urls_agreements
 from casework import urls_evidence
 from casework import views as casework_views
 from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
@@ -33,6 +34,7 @@ api_v1 = [
     *urls_staff.api_urlpatterns,
     *urls_penalties.api_urlpatterns,
     *urls_ledgers.api_urlpatterns,
+    *urls_agreements.api_urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -65,6 +67,7 @@ urlpatterns = [
     *urls_staff.urlpatterns,
     *urls_penalties.urlpatterns,
     *urls_ledgers.urlpatterns,
+    *urls_agreements.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

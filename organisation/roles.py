@@ -43,6 +43,10 @@ OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
         Role.RECOVERY_OFFICER: ("view_case",),
         Role.FINANCE: ("view_case",),
     },
+    "agreements.agreementaction": {
+        Role.AGREEMENT_MANAGER: ("view_agreementaction", "change_agreementaction"),
+        Role.DIRECTOR: ("view_agreementaction", "change_agreementaction"),
+    },
     "penalties.penalty": {
         Role.INVESTIGATOR: ("view_penalty", "change_penalty"),
         Role.SECTION_HEAD: ("view_penalty", "change_penalty", "decide_penalty"),
@@ -57,6 +61,7 @@ OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
 AUDITOR_OBJECT_PERMS: dict[str, tuple[str, ...]] = {
     "casework.lead": ("view_lead",),
     "casework.case": ("view_case",),
+    "agreements.agreementaction": ("view_agreementaction",),
     "penalties.penalty": ("view_penalty",),
 }
 

@@ -1,0 +1,26 @@
+"""{% agreement_inbox %} for My tasks and {% agreement_panel case %} for the case page; each runs its own
+bounded queries, so the shared views need no change."""
+
+from django import template
+
+from agreements.selectors import agreement_inbox, case_panel_actions
+from organisation.roles import Role
+
+register = template.Library()
+# The roles that hold agreements.change_agreementaction (organisation.roles.OWNER_OBJECT_PERMS).
+ACTING_ROLES = {Role.AGREEMENT_MANAGER, Role.DIRECTOR}
+
+
+@register.inclusion_tag("agreements/inbox_section.html", takes_context=True)
+def agreement_inbox_section(context):
+    """The open tasks of the agreement managers (and agency heads, who may act too); nothing for others."""
+    user = context["request"].user
+    if not (user.is_authenticated and user.roles & ACTING_ROLES):
+        return {"tasks": [], "shown": False}
+    return {"tasks": agreement_inbox(user=user), "shown": True}
+
+
+@register.inclusion_tag("agreements/case_panel.html", takes_context=True)
+def agreement_panel(context, case):
+    """Each agreement action of the case the reader may see: status, measures and notice."""
+    return {"actions": case_panel_actions(case=case, user=context["request"].user)}
