@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.models import DEADLINE_REF_PREFIX as AGREEMENT_REF
+from agreements.models import AgreementAction
 from casework.models import Deadline, Lead
 from config.live import notify_users
 from intake.models import Report
@@ -74,7 +76,29 @@ def due_soon(today: datetime.date) -> list[Due]:
             % {"case": deadline.case.number, "step": deadline.get_step_display(), "due": deadline.due},
             reverse("case-detail", args=[deadline.case_id]),
         )
-        for deadline in Deadline.objects.open().filter(due__lte=horizon).select_related("case")
+        for deadline in Deadline.objects.open()
+        .filter(due__lte=horizon)
+        .exclude(ref__startswith=AGREEMENT_REF)
+        .select_related("case")
+    ]
+    # Agreement sanctions (agreements app): the handling agency acts, so its agreement managers are reminded.
+    agreement_deadlines = list(Deadline.objects.open().filter(due__lte=horizon, ref__startswith=AGREEMENT_REF))
+    actions = AgreementAction.objects.select_related("subject").in_bulk(
+        [int(deadline.ref.removeprefix(AGREEMENT_REF)) for deadline in agreement_deadlines]
+    )
+    items += [
+        Due(
+            Reminder.Kind.CASE_DEADLINE,
+            deadline.pk,
+            deadline.due,
+            action.agency_id,
+            (Role.AGREEMENT_MANAGER,),
+            _("%(subject)s: %(step)s by %(due)s")
+            % {"subject": action.subject.name, "step": deadline.get_step_display(), "due": deadline.due},
+            reverse("agreement-detail", args=[action.pk]),
+        )
+        for deadline in agreement_deadlines
+        if (action := actions.get(int(deadline.ref.removeprefix(AGREEMENT_REF)))) is not None
     ]
     return items
 
