@@ -81,20 +81,17 @@ def obligation_record(
         )
 
 
-def payment_record(
-    *, obligation: Obligation, by: User, paid_on: datetime.date, amount, voucher: str, channel: str = ""
-) -> Payment:
-    """Record a payment against an amount due; refuses more than the balance.
-
-    Locks the obligation, so two officers recording at once cannot overpay it together.
-    """
-    if not may_record_payment(by, obligation):
-        raise PermissionDenied
+def payment_problems(*, obligation: Obligation, paid_on, amount, voucher, channel="") -> dict[str, list]:
+    """The field errors payment_record() would refuse with, without recording (the balance read unlocked)."""
     errors: dict[str, list] = {}
     try:
         amount = parse_yuan(amount, field="amount", allow_zero=False)
     except InvalidInput as error:
         errors.update(error.errors)
+    else:
+        balance = _balance(obligation)
+        if amount > balance:
+            errors["amount"] = [_overpaid(balance)]
     if not isinstance(paid_on, datetime.date):
         errors["paid_on"] = [_("Enter a date as YYYY-MM-DD.")]
     elif paid_on > timezone.localdate():
@@ -106,23 +103,41 @@ def payment_record(
         errors["voucher"] = [_("At most %(count)d characters.") % {"count": VOUCHER_MAX}]
     if len(channel) > CHANNEL_MAX:
         errors["channel"] = [_("At most %(count)d characters.") % {"count": CHANNEL_MAX}]
+    return errors
+
+
+def payment_record(
+    *, obligation: Obligation, by: User, paid_on: datetime.date, amount, voucher: str, channel: str = ""
+) -> Payment:
+    """Record a payment against an amount due; refuses more than the balance.
+
+    Locks the obligation, so two officers recording at once cannot overpay it together.
+    """
+    if not may_record_payment(by, obligation):
+        raise PermissionDenied
+    errors = payment_problems(obligation=obligation, paid_on=paid_on, amount=amount, voucher=voucher, channel=channel)
     if errors:
         raise InvalidInput(errors=errors)
+    amount = parse_yuan(amount, field="amount")
     with transaction.atomic(), acting(by):
         obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
-        paid = obligation.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-        balance = obligation.amount_due - paid
+        balance = _balance(obligation)
         if amount > balance:
-            raise InvalidInput(
-                errors={
-                    "amount": [_("Only ¥%(balance)s is still due in this ledger.") % {"balance": f"{balance:,.2f}"}]
-                }
-            )
+            raise InvalidInput(errors={"amount": [_overpaid(balance)]})
         return Payment.objects.create(
             obligation=obligation,
             paid_on=paid_on,
             amount=amount,
-            voucher=voucher,
-            channel=channel,
+            voucher=voucher.strip(),
+            channel=(channel or "").strip(),
             recorded_by=by,
         )
+
+
+def _balance(obligation: Obligation) -> Decimal:
+    paid = Payment.objects.filter(obligation_id=obligation.pk).aggregate(total=Sum("amount"))["total"]
+    return obligation.amount_due - (paid or Decimal("0.00"))
+
+
+def _overpaid(balance: Decimal) -> str:
+    return _("Only ¥%(balance)s is still due in this ledger.") % {"balance": f"{balance:,.2f}"}

@@ -18,7 +18,7 @@ from ledgers.access import access_obligation_by_id, access_subject_money
 from ledgers.forms import MoneyFilterForm, ObligationFilterForm, PaymentForm
 from ledgers.models import Obligation
 from ledgers.selectors import MoneyFilter
-from ledgers.services import may_record_payment, payment_record
+from ledgers.services import may_record_payment, payment_problems, payment_record
 
 GROUP_ROWS_PER_PAGE = 20
 
@@ -117,6 +117,18 @@ def subject_money(request, pk):
 def _record(request, form: PaymentForm, obligation: Obligation) -> bool:
     """Validate the form and record the payment; on success say what is left, on failure keep the errors."""
     if not form.is_valid():
+        # Show what the ledger would refuse too (e.g. an overpayment) next to the form's own errors.
+        problems = payment_problems(
+            obligation=obligation,
+            paid_on=form.cleaned_data.get("paid_on"),
+            amount=form.data.get("amount", ""),
+            voucher=form.data.get("voucher", ""),
+            channel=form.data.get("channel", ""),
+        )
+        for field, field_messages in problems.items():
+            if field in form.fields and field not in form.errors:
+                for message in field_messages:
+                    form.add_error(field, message)
         return False
     data = form.cleaned_data
     try:

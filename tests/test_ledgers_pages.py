@@ -257,6 +257,15 @@ def test_an_overpayment_is_refused_naming_the_balance(client, finance, case, mon
     assert not Payment.objects.filter(voucher="PZ-9").exists()
 
 
+def test_all_problems_are_shown_at_once(client, finance, case, money):
+    client.force_login(finance)
+    tomorrow = (TODAY() + datetime.timedelta(days=1)).isoformat()
+    response = _post_payment(client, money["refund"], case, amount="20000.00", voucher="", paid_on=tomorrow)
+    errors = response.context["form"].errors
+    assert set(errors) == {"amount", "voucher", "paid_on"}
+    assert "19,999.50" in errors["amount"][0]
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
