@@ -20,11 +20,11 @@ from ledgers.access import access_obligation_by_id
 from ledgers.models import Ledger, Payment, destination_totals
 from ledgers.selectors import MoneyFilter
 from ledgers.serializers import (
+    LedgerObligationDetailSerializer,
+    LedgerObligationSerializer,
+    LedgerPaymentCreatedSerializer,
+    LedgerPaymentRequestSerializer,
     MoneyTotalsSerializer,
-    ObligationDetailSerializer,
-    ObligationSerializer,
-    PaymentCreatedSerializer,
-    PaymentRequestSerializer,
 )
 from ledgers.services import payment_record
 from organisation.models import Region
@@ -54,7 +54,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     agency."""
 
     filterset_class = ObligationFilter
-    serializer_class = ObligationSerializer
+    serializer_class = LedgerObligationSerializer
 
     def get_queryset(self):
         return (
@@ -77,19 +77,19 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
 
     def get_serializer_class(self):
-        return ObligationDetailSerializer if self.action == "retrieve" else ObligationSerializer
+        return LedgerObligationDetailSerializer if self.action == "retrieve" else LedgerObligationSerializer
 
-    @extend_schema(request=PaymentRequestSerializer, responses={201: PaymentCreatedSerializer})
+    @extend_schema(request=LedgerPaymentRequestSerializer, responses={201: LedgerPaymentCreatedSerializer})
     @action(detail=True, methods=["post"])
     def payments(self, request, pk=None):
         """Record a payment (finance and asset-recovery officers of the imposing agency); never more than the
         balance."""
         obligation = access_obligation_by_id(request.user, pk, to_pay=True)
-        serializer = PaymentRequestSerializer(data=request.data)
+        serializer = LedgerPaymentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         payment = payment_record(obligation=obligation, by=request.user, **serializer.validated_data)
         payment.balance = obligation.balance - payment.amount
-        return Response(PaymentCreatedSerializer(payment).data, status=status.HTTP_201_CREATED)
+        return Response(LedgerPaymentCreatedSerializer(payment).data, status=status.HTTP_201_CREATED)
 
 
 class MoneyTotals(APIView):

@@ -9,19 +9,19 @@ def money(**kwargs):
     return serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, **kwargs)
 
 
-class CaseRefSerializer(serializers.Serializer):
+class LedgerCaseRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
 
 
-class SubjectMoneyRefSerializer(serializers.Serializer):
+class LedgerSubjectRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class LedgerPaymentSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
 
     class Meta:
@@ -29,9 +29,9 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "paid_on", "amount", "voucher", "channel", "recorded_at", "recorded_by"]
 
 
-class ObligationSerializer(serializers.ModelSerializer):
-    case = CaseRefSerializer(read_only=True)
-    subject = SubjectMoneyRefSerializer(read_only=True)
+class LedgerObligationSerializer(serializers.ModelSerializer):
+    case = LedgerCaseRefSerializer(read_only=True)
+    subject = LedgerSubjectRefSerializer(read_only=True)
     agency = serializers.CharField(source="agency.code", read_only=True, help_text="Code of the imposing agency.")
     ledger = serializers.ChoiceField(choices=Ledger.choices, read_only=True)
     ledger_display = serializers.CharField(source="get_ledger_display", read_only=True)
@@ -68,46 +68,46 @@ class ObligationSerializer(serializers.ModelSerializer):
         return obligation.overdue_days > 0
 
 
-class ObligationDetailSerializer(ObligationSerializer):
-    payments = PaymentSerializer(many=True, read_only=True)
+class LedgerObligationDetailSerializer(LedgerObligationSerializer):
+    payments = LedgerPaymentSerializer(many=True, read_only=True)
 
-    class Meta(ObligationSerializer.Meta):
-        fields = ObligationSerializer.Meta.fields + ["payments"]
+    class Meta(LedgerObligationSerializer.Meta):
+        fields = LedgerObligationSerializer.Meta.fields + ["payments"]
 
 
-class PaymentRequestSerializer(serializers.Serializer):
+class LedgerPaymentRequestSerializer(serializers.Serializer):
     paid_on = serializers.DateField()
     amount = serializers.CharField(help_text='Yuan as a string with at most two decimals, e.g. "12345.60".')
     voucher = serializers.CharField(max_length=60, help_text="Voucher or receipt number.")
     channel = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
-class PaymentCreatedSerializer(PaymentSerializer):
+class LedgerPaymentCreatedSerializer(LedgerPaymentSerializer):
     balance = money(help_text="What is still due on the obligation after this payment.")
 
-    class Meta(PaymentSerializer.Meta):
-        fields = PaymentSerializer.Meta.fields + ["balance"]
+    class Meta(LedgerPaymentSerializer.Meta):
+        fields = LedgerPaymentSerializer.Meta.fields + ["balance"]
 
 
-class MoneyRowSerializer(serializers.Serializer):
+class LedgerMoneyRowSerializer(serializers.Serializer):
     due = money()
     paid = money()
     balance = money()
 
 
 class LedgerTotalsSerializer(serializers.Serializer):
-    fund_refund = MoneyRowSerializer()
-    fine = MoneyRowSerializer()
-    confiscation = MoneyRowSerializer()
-    late_fee = MoneyRowSerializer()
-    liquidated_damages = MoneyRowSerializer()
-    patient_refund = MoneyRowSerializer()
+    fund_refund = LedgerMoneyRowSerializer()
+    fine = LedgerMoneyRowSerializer()
+    confiscation = LedgerMoneyRowSerializer()
+    late_fee = LedgerMoneyRowSerializer()
+    liquidated_damages = LedgerMoneyRowSerializer()
+    patient_refund = LedgerMoneyRowSerializer()
 
 
 class DestinationTotalsSerializer(serializers.Serializer):
-    fund = MoneyRowSerializer(help_text="Medical insurance fund account: fund refunds and 违约金.")
-    treasury = MoneyRowSerializer(help_text="State treasury: fines, confiscations and late-payment fines.")
-    patients = MoneyRowSerializer(help_text="Money returned to the patients concerned.")
+    fund = LedgerMoneyRowSerializer(help_text="Medical insurance fund account: fund refunds and 违约金.")
+    treasury = LedgerMoneyRowSerializer(help_text="State treasury: fines, confiscations and late-payment fines.")
+    patients = LedgerMoneyRowSerializer(help_text="Money returned to the patients concerned.")
 
 
 class MoneyTotalsSerializer(serializers.Serializer):
