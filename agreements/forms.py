@@ -30,11 +30,11 @@ def _measure_fields() -> dict:
         "interviewees": forms.CharField(
             label=_("Persons interviewed"), max_length=200, help_text=_("Names and posts, e.g. the director.")
         ),
-        "summary": _text(_("Interview record")),
+        "summary": _text(_("Record of the interview")),
         "due_on": _date(_("Rectify by")),
         "amount": forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2, min_value=0),
         "months": forms.IntegerField(label=_("Months"), min_value=1, max_value=120),
-        "starts_on": _date(_("From")),
+        "starts_on": _date(_("Takes effect on")),
         "scope": forms.ChoiceField(label=_("Suspended"), choices=AgreementMeasure.Scope.choices),
         "detail": forms.CharField(
             label=_("Persons or departments"), max_length=200, help_text=_("Name each person or department.")
@@ -43,7 +43,7 @@ def _measure_fields() -> dict:
 
 
 SUMMARY_LABELS = {
-    AgreementMeasure.Kind.INTERVIEW: (_("Interview record"), True),
+    AgreementMeasure.Kind.INTERVIEW: (_("Record of the interview"), True),
     AgreementMeasure.Kind.RECTIFICATION: (_("What must be rectified"), True),
     AgreementMeasure.Kind.CRITICISM: (_("Scope of the criticism"), False),
 }
