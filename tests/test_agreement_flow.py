@@ -408,10 +408,6 @@ class TestOrderAndImmutability:
                 measure_add(action=action, by=user, kind=Kind.CRITICISM, summary="")
 
     def test_the_head_acts_but_records_no_amounts(self, action, agency_head, manager):
-        agency_head.refresh_from_db()
-        from organisation.services import grant_owner_access
-
-        grant_owner_access([action])
         measure_add(action=action, by=agency_head, kind=Kind.RECOVERY, amount="1000")
         agreement_issue_notice(action=action, by=agency_head, clauses=CLAUSES)
         with later(20):

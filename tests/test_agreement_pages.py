@@ -15,9 +15,10 @@ from agreements.services import agreement_issue_notice, agreement_start, measure
 from casework.models import Violation
 from documents.models import Document
 from organisation.models import User
+from organisation.roles import Role
 from tests.agreement_fixtures import *  # noqa: F403
 from tests.agreement_fixtures import item
-from tests.factories import SubjectFactory
+from tests.factories import SubjectFactory, UserFactory
 
 Kind = AgreementMeasure.Kind
 CLAUSES = "《服务协议》第二十一条"
@@ -206,6 +207,9 @@ class TestListAndInbox:
         }.items():
             body = login(client, people[name]).get(url).content.decode()
             assert (action.subject.name in body) == visible, name
+        client.logout()
+        assert client.get(url)["Location"].startswith(reverse("login"))
+        login(client, people["manager"])
         assert client.get(url + "?status=done").status_code == 200
         assert action.subject.name not in client.get(url + "?status=done").content.decode()
 
@@ -216,8 +220,11 @@ class TestListAndInbox:
         section = body[body.index('id="agreement-tasks"') :]
         assert action.subject.name in section and reverse("agreement-task", args=[pending_task(action).pk]) in section
         assert f"{action.statement_due.year}年{action.statement_due.month}月{action.statement_due.day}日" in section
-        # The bureau reads the action but has no agreement tasks.
+        # The bureau reads the action but has no agreement tasks, its head neither.
         body = login(client, alice).get(reverse("task-list")).content.decode()
+        assert 'id="agreement-tasks"' not in body
+        director = UserFactory(username="director", agency=alice.agency, roles=[Role.DIRECTOR])
+        body = login(client, director).get(reverse("task-list")).content.decode()
         assert 'id="agreement-tasks"' not in body
 
     def test_inbox_flags_overdue(self, client, action, manager):

@@ -17,7 +17,9 @@ def agreement_inbox_section(context):
     user = context["request"].user
     if not (user.is_authenticated and user.roles & ACTING_ROLES):
         return {"tasks": [], "shown": False}
-    return {"tasks": agreement_inbox(user=user), "shown": True}
+    tasks = agreement_inbox(user=user)
+    # A bureau's head holds the role too, but acts on no agreement: the section shows only with tasks.
+    return {"tasks": tasks, "shown": bool(tasks) or Role.AGREEMENT_MANAGER in user.roles}
 
 
 @register.inclusion_tag("agreements/case_panel.html", takes_context=True)
