@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "referrals",
     "intake",
     "ledgers",
+    "penalties",
     "agreements",
     "penalties",
 ]
@@ -198,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "SubjectStatusEnum": "casework.models.Subject.Status",
         "SubjectKindEnum": "casework.models.Subject.Kind",
         "DocumentKindEnum": "documents.kinds.KIND_CHOICES",
+        "PenaltyStatusEnum": "penalties.models.Penalty.Status",
         "AgreementStatusEnum": "agreements.models.AgreementAction.Status",
         "AgreementDecisionEnum": "agreements.models.AgreementAction.Decision",
         "AgreementCheckResultEnum": "agreements.models.AgreementAction.CheckResult",

@@ -48,9 +48,19 @@ def yuan(value: Decimal | None) -> str:
     return f"{(value or Decimal(0)):,.2f}"
 
 
+REGULATION = "《医疗保障基金使用监督管理条例》"
+
+
 def citation(article: str) -> str:
+    """The article in full, as a document cites it: 《医疗保障基金使用监督管理条例》第四十条."""
     rule = rules.FINE_RULES.get(article) or rules.SUSPENSION_RULES.get(article)
-    return rule.citation if rule else f"《条例》第{article}条"
+    return (rule.citation if rule else f"《条例》第{article}条").replace("《条例》", REGULATION)
+
+
+def sentence(text: str) -> str:
+    """Text quoted in a document ends with a full stop."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in "。！？.!?" else f"{text}。"
 
 
 def measures(terms: Terms) -> list[str]:
@@ -117,6 +127,7 @@ def prior_notice(penalty, *, by: User) -> dict:
         "statement_days": str(rules.STATEMENT_DAYS),
         "hearing_offered": penalty.hearing_offered,
         "hearing_days": str(rules.HEARING_REQUEST_DAYS),
+        "served_on": chinese_date(penalty.notice_served_on),
         "contact": by.display_name,
     }
 
@@ -130,6 +141,7 @@ def hearing_notice(penalty, hearing, *, by: User) -> dict:
         "place": hearing.place,
         "public": hearing.public,
         "chair": hearing.chair.display_name,
+        "notice_sent_on": chinese_date(hearing.notice_sent_on),
         "contact": by.display_name,
     }
 
@@ -194,7 +206,7 @@ def penalty_decision(penalty, *, by: User) -> dict:
         "notice_served_on": chinese_date(penalty.notice_served_on),
         "hearing_offered": penalty.hearing_offered,
         "statement_kind": penalty.statement_kind,
-        "statement": penalty.statement,
+        "statement": sentence(penalty.statement),
         "hearing_held_on": chinese_date(hearing.held_on) if hearing and hearing.held_on else "",
         "decided_on": chinese_date(penalty.decided_on),
         "has_fine": bool(terms.fine),
@@ -212,7 +224,6 @@ def summary_decision(penalty, *, by: User, place: str) -> dict:
         **_remedies(penalty.case),
         "measures": measures(terms),
         "place": place,
-        "decided_at": chinese_datetime(timezone.now()) if penalty.decided_on == timezone.localdate() else "",
         "decided_on": chinese_date(penalty.decided_on),
         "statement": penalty.statement,
         "has_fine": bool(terms.fine),

@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.access import access_case_by_id
 from casework.errors import AlreadyDecided, DomainError
@@ -36,6 +37,7 @@ SUCCESS = {
 
 
 @login_required
+@require_GET
 def penalty_list(request):
     penalties = selectors.penalty_list(user=request.user)
     status = request.GET.get("status", "")
@@ -76,12 +78,14 @@ def forms_measures(penalty: Penalty) -> list[str]:
 
 
 @login_required
+@require_GET
 def penalty_detail(request, pk):
     penalty = access_penalty_by_id(request.user, pk)
     return render(request, "penalties/detail.html", detail_context(penalty, request.user))
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def decision_extension(request, pk):
     """The agency head extends the case's 90-day decision deadline (延长办案期限审批表)."""
     case = access_case_by_id(request.user, pk)

@@ -155,7 +155,7 @@ class TestNotice:
         assert penalty.notified["fine"] == "60000" and penalty.status == Penalty.Status.STATEMENT
         context = penalty.notice.context
         assert context["measures"] == ["责令退回医疗保障基金人民币30,000.00元", "罚款人民币60,000.00元"]
-        assert context["article"] == "《条例》第四十条" and not context["hearing_offered"]
+        assert context["article"] == "《医疗保障基金使用监督管理条例》第四十条" and not context["hearing_offered"]
 
     def test_a_large_fine_offers_a_hearing_and_needs_legal_review(self, penalty, bob):
         penalty = notice(penalty, bob, fine=D("100000"), served_days_ago=1)
