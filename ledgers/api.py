@@ -57,12 +57,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = LedgerObligationSerializer
 
     def get_queryset(self):
-        return (
-            selectors.obligations_visible_to(self.request.user)
-            .with_balance()
-            .with_related()
-            .order_by("due_on", "-created_at", "-pk")
-        )
+        return selectors.obligations_visible_to(self.request.user).with_balance().with_related().by_due_date()
 
     def get_object(self):
         obligation = access_obligation_by_id(self.request.user, self.kwargs["pk"])

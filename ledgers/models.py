@@ -119,6 +119,10 @@ class ObligationQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("case", "subject", "agency")
 
+    def by_due_date(self):
+        """Earliest due date first (undated last on every database), then the newest recorded."""
+        return self.order_by(F("due_on").asc(nulls_last=True), "-created_at", "-pk")
+
     def totals_by_ledger(self) -> dict[str, dict[str, Decimal]]:
         """{ledger: {"due", "paid", "balance"}} over these obligations, every ledger present."""
         due = dict(self.order_by().values_list("ledger").annotate(total=Sum("amount_due")))

@@ -80,7 +80,7 @@ class MoneyFilter:
 def obligation_list(*, user: User, filters: MoneyFilter | None = None) -> ObligationQuerySet:
     """Visible obligations with balance and what a list row shows, overdue and largest balances first."""
     queryset = (filters or MoneyFilter()).apply(obligations_visible_to(user))
-    return with_case_link(queryset.with_balance().with_related(), user).order_by("due_on", "-created_at", "-pk")
+    return with_case_link(queryset.with_balance().with_related(), user).by_due_date()
 
 
 def ledger_totals(
