@@ -1,10 +1,11 @@
 """The demo's agreement sanctions (协议处理): each city's handling agency takes the actions its outcome
 decisions started and drives them to a realistic spread of states.
 
-In order over the actions still at their first step (without measures): a notice just issued with the
-statement window open; a 6-month suspension in force with 追回 and 违约金, part paid; a statement
-window passed without a statement (overdue); a rectification check pending; a termination; a
-rectification checked and passed. Any further actions stay in drafting with an interview recorded.
+In order over the actions still at their first step (without measures), so that four or five actions
+a city show every state: a notice just issued with the statement window open; a final decision with a
+6-month suspension in force, 追回 and 违约金 part paid and its rectification checked and passed; a
+statement window passed without a statement (overdue); a rectification check pending; a termination.
+Any further actions stay in drafting with an interview recorded.
 Steps taken in the past are recorded with their dates (served on, received on, decided on), and
 the action is dated back to when it was started; everything goes through the services.
 """
@@ -31,14 +32,7 @@ from organisation.demo.cities import CITIES
 from organisation.models import Agency, Region, User
 
 Kind = AgreementMeasure.Kind
-PLAN = (
-    "statement_open",
-    "suspended",
-    "statement_overdue",
-    "rectification_pending",
-    "terminated",
-    "rectification_passed",
-)
+PLAN = ("statement_open", "suspended", "statement_overdue", "rectification_pending", "terminated")
 INTERVIEWEES = {"institution": "院长及医保办主任", "pharmacy": "企业负责人及驻店药师"}
 CLAUSES = {
     "institution": "《{city}基本医疗保险定点医疗机构服务协议》第十八条、第二十三条、第四十二条",
@@ -137,21 +131,30 @@ class _Scenario:
         self.issue(self.days_ago(20))
 
     def suspended(self) -> None:
-        """Final for some weeks: a 6-month suspension in force; the refund paid, half the 违约金."""
+        """Final for weeks: a 6-month suspension in force, the refund paid and half the 违约金, the
+        rectification checked and passed."""
         self.started(70)
         served_on = self.days_ago(60)
         window_end = self.window_due(served_on)
         decided_on = window_end + datetime.timedelta(days=3)
-        starts_on = decided_on + datetime.timedelta(days=7)
+        rectify_by = self.days_ago(20)
         self.interview(self.days_ago(65))
         self.money(damages_multiple=2)
-        self.add(Kind.SUSPENSION, months=6, starts_on=starts_on)
+        self.add(Kind.SUSPENSION, months=6, starts_on=decided_on + datetime.timedelta(days=7))
+        self.add(Kind.RECTIFICATION, due_on=rectify_by, summary="规范收费行为，建立医保内部稽核制度")
         self.issue(served_on)
         agreement_statement_record(
             action=self.action, by=self.manager, received_on=window_end, text=STATEMENTS["suspended"]
         )
         self.decide(decided_on)
         self.pay(paid_on=decided_on + datetime.timedelta(days=10))
+        self.action = agreement_check_record(
+            action=self.action,
+            by=self.manager,
+            result="passed",
+            note="现场复查：已建立医保内部稽核制度，抽查近一月结算单据未见同类违规，整改到位。",
+            checked_on=rectify_by + datetime.timedelta(days=3),
+        )
 
     def terminated(self) -> None:
         self.started(50)
@@ -178,23 +181,6 @@ class _Scenario:
             action=self.action, by=self.manager, received_on=window_end, text=STATEMENTS["rectification_pending"]
         )
         self.decide(window_end + datetime.timedelta(days=2))
-
-    def rectification_passed(self) -> None:
-        self.started(100)
-        served_on = self.days_ago(90)
-        decided_on = self.window_due(served_on) + datetime.timedelta(days=2)
-        due_on = self.days_ago(25)
-        self.add(Kind.RECTIFICATION, due_on=due_on, summary="规范药品进销存管理，停止违规结算")
-        self.add(Kind.CRITICISM, summary="在全市定点医药机构范围内通报批评")
-        self.issue(served_on)
-        self.decide(decided_on)
-        self.action = agreement_check_record(
-            action=self.action,
-            by=self.manager,
-            result="passed",
-            note="现场复查：已建立医保内部稽核制度，抽查近一月结算单据未见同类违规，整改到位。",
-            checked_on=due_on + datetime.timedelta(days=3),
-        )
 
     def drafting(self) -> None:
         self.interview(self.today)
