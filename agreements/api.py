@@ -9,7 +9,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.response import Response
 
-from agreements import services
+from agreements import services, steps
 from agreements.access import ACT, access_action_by_id, access_measure_by_id
 from agreements.models import AgreementAction
 from agreements.selectors import action_detail, action_list
@@ -92,7 +92,7 @@ class AgreementActionViewSet(viewsets.ReadOnlyModelViewSet):
         agreement = self._acting(pk)
         data = NoticeInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.agreement_issue_notice(
+        steps.agreement_issue_notice(
             action=agreement,
             by=request.user,
             clauses=data.validated_data["clauses"],
@@ -107,7 +107,7 @@ class AgreementActionViewSet(viewsets.ReadOnlyModelViewSet):
         agreement = self._acting(pk)
         data = StatementInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.agreement_statement_record(action=agreement, by=request.user, **data.validated_data)
+        steps.agreement_statement_record(action=agreement, by=request.user, **data.validated_data)
         return self._detail_response(agreement)
 
     @extend_schema(request=DecisionInSerializer, responses=AgreementActionDetailSerializer)
@@ -117,7 +117,7 @@ class AgreementActionViewSet(viewsets.ReadOnlyModelViewSet):
         agreement = self._acting(pk)
         data = DecisionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.agreement_decide(action=agreement, by=request.user, **data.validated_data)
+        steps.agreement_decide(action=agreement, by=request.user, **data.validated_data)
         return self._detail_response(agreement)
 
     @extend_schema(request=CheckInSerializer, responses=AgreementActionDetailSerializer)
@@ -127,7 +127,7 @@ class AgreementActionViewSet(viewsets.ReadOnlyModelViewSet):
         agreement = self._acting(pk)
         data = CheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.agreement_check_record(action=agreement, by=request.user, **data.validated_data)
+        steps.agreement_check_record(action=agreement, by=request.user, **data.validated_data)
         return self._detail_response(agreement)
 
     @extend_schema(

@@ -23,13 +23,12 @@ from agreements.forms import (
 from agreements.models import AgreementAction, AgreementMeasure
 from agreements.notice import subject_totals
 from agreements.selectors import STEP_LABELS, action_detail, action_list
-from agreements.services import (
+from agreements.services import measure_add, measure_remove
+from agreements.steps import (
     agreement_check_record,
     agreement_decide,
     agreement_issue_notice,
     agreement_statement_record,
-    measure_add,
-    measure_remove,
 )
 from casework.access import parse_id
 from casework.errors import AlreadyDecided, DomainError

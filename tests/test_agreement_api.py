@@ -7,7 +7,8 @@ import time_machine
 from django.utils import timezone
 
 from agreements.models import AgreementAction
-from agreements.services import agreement_issue_notice, measure_add
+from agreements.services import measure_add
+from agreements.steps import agreement_issue_notice
 from tests.agreement_fixtures import *  # noqa: F403
 from tests.test_agreement_pages import more_actions
 

@@ -7,7 +7,8 @@ import time_machine
 from django.utils import timezone
 
 from agreements.models import AgreementAction, AgreementMeasure
-from agreements.services import agreement_decide, agreement_issue_notice, agreement_start, measure_add
+from agreements.services import agreement_start, measure_add
+from agreements.steps import agreement_decide, agreement_issue_notice
 from casework.errors import AlreadyDecided
 from documents.models import Document
 from ledgers.models import Obligation

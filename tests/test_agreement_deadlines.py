@@ -7,7 +7,8 @@ import time_machine
 from django.utils import timezone
 
 from agreements.models import AgreementMeasure
-from agreements.services import agreement_decide, agreement_issue_notice, measure_add
+from agreements.services import measure_add
+from agreements.steps import agreement_decide, agreement_issue_notice
 from casework.models import Case
 from tests.agreement_fixtures import *  # noqa: F403
 from workflows.models import Reminder

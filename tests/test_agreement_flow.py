@@ -11,15 +11,12 @@ from django.utils import timezone
 
 from agreements import rules
 from agreements.models import AgreementAction, AgreementMeasure
-from agreements.services import (
+from agreements.services import agreement_start, measure_add, measure_remove, pending_task
+from agreements.steps import (
     agreement_check_record,
     agreement_decide,
     agreement_issue_notice,
-    agreement_start,
     agreement_statement_record,
-    measure_add,
-    measure_remove,
-    pending_task,
 )
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, Deadline, Subject, Suspension

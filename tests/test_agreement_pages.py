@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import AgreementAction, AgreementMeasure
-from agreements.services import agreement_issue_notice, agreement_start, measure_add, pending_task
+from agreements.services import agreement_start, measure_add, pending_task
+from agreements.steps import agreement_issue_notice
 from casework.models import Violation
 from documents.models import Document
 from organisation.models import User

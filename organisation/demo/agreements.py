@@ -19,12 +19,12 @@ from django.utils import timezone
 from agreements import rules
 from agreements.models import AgreementAction, AgreementMeasure
 from agreements.notice import subject_totals
-from agreements.services import (
+from agreements.services import measure_add
+from agreements.steps import (
     agreement_check_record,
     agreement_decide,
     agreement_issue_notice,
     agreement_statement_record,
-    measure_add,
 )
 from ledgers.models import Ledger, Obligation
 from ledgers.services import payment_record
