@@ -610,3 +610,63 @@ def test_track_done_once_every_penalty_of_the_case_finished(make_case, subject, 
     decided_and_served(second, alice, bob, fine=None, refund=None, warning=True, served_days_ago=15)
     assert calls == [{"case": case, "kind": "penalty", "by": bob}]
     assert Deadline.objects.get(case=case, step="penalty_decision").closed_on == days_ago(15)
+
+
+def test_the_outcome_decision_starts_the_penalty_and_waits_for_it(make_lead, alice, bob, bob2, subject, finance):
+    """The integrator's outcome flow: its penalty branch reaches the join when the penalty is finished."""
+    from casework import evidence as evidence_services
+    from casework.models import CaseTrack, Evidence
+    from workflows.investigation import investigation_close, investigation_findings_done
+    from workflows.outcome import OutcomeChoice, OutcomeFlow, case_close, outcome_decide
+    from workflows.outcome import pending_task as outcome_task
+
+    lead = make_lead(subjects=[subject], received_at=timezone.now() - datetime.timedelta(days=62))
+    case = make_case_from(lead, alice, bob, bob2, subject)
+    evidence_services.evidence_register(
+        case=case,
+        by=bob,
+        collected_by=[bob, bob2],
+        kind=Evidence.Kind.DOCUMENTARY,
+        title="住院病历复印件",
+        collected_at=timezone.now() - datetime.timedelta(days=50),
+        place="病案室",
+    )
+    investigation_findings_done(case=case, by=bob, summary="查实虚构住院服务。")
+    investigation_close(case=case, by=alice, conclusion="建议给予行政处罚。")
+    outcome_decide(case=case, by=alice, choice=OutcomeChoice(penalty_subjects=[subject], reasoning="依法处罚"))
+    penalty = Penalty.objects.get(case=case)
+    assert penalty.status == Penalty.Status.DRAFTING and outcome_task(case, OutcomeFlow.penalty) is not None
+    penalty = decided_and_served(penalty, alice, bob, served_days_ago=10)
+    assert outcome_task(case, OutcomeFlow.penalty) is not None
+    penalty = penalty_payment_record(penalty=penalty, by=finance, ledger="fine", amount="60000", voucher="F")
+    penalty = penalty_payment_record(penalty=penalty, by=finance, ledger="fund_refund", amount="30000", voucher="R")
+    assert penalty.status == Penalty.Status.FINISHED
+    assert outcome_task(case, OutcomeFlow.penalty) is None
+    assert CaseTrack.objects.get(case=case, kind="penalty").finished_at is not None
+    case_close(case=case, by=alice, summary="罚没款、退回基金均已缴清，予以结案。")
+    case.refresh_from_db()
+    assert case.status == "closed"
+
+
+def make_case_from(lead, alice, bob, bob2, subject):
+    from casework.findings import violation_add
+    from tests.test_penalty_support import item
+    from workflows.investigation import investigation_assign
+    from workflows.triage import triage_decide
+
+    at_ = timezone.now() - datetime.timedelta(days=60)
+    case = triage_decide(lead=lead, by=alice, decision="open", at=at_).case
+    investigation_assign(case=case, by=alice, investigators=[bob, bob2])
+    violation_add(
+        case=case,
+        by=bob,
+        subject=subject,
+        item=item(subject.kind),
+        period_from=days_ago(400),
+        period_to=days_ago(200),
+        amount=FUND_LOSS,
+        fund_loss=FUND_LOSS,
+        patient_money=0,
+        description="虚构医疗服务",
+    )
+    return case
