@@ -4,6 +4,7 @@ bounded queries, so the shared views need no change."""
 from django import template
 
 from agreements.selectors import agreement_inbox, case_panel_actions
+from casework.models import Case
 from organisation.roles import Role
 
 register = template.Library()
@@ -24,5 +25,8 @@ def agreement_inbox_section(context):
 
 @register.inclusion_tag("agreements/case_panel.html", takes_context=True)
 def agreement_panel(context, case):
-    """Each agreement action of the case the reader may see: status, measures and notice."""
+    """Each agreement action of the case the reader may see: status, measures and notice. Actions start
+    with the outcome decision, so a case still opened or under investigation has none (and costs no query)."""
+    if case.status not in (Case.Status.HANDLING, Case.Status.CLOSED):
+        return {"actions": []}
     return {"actions": case_panel_actions(case=case, user=context["request"].user)}
