@@ -414,7 +414,7 @@ def penalty_hearing_hold(
     task = open_task(penalty, PenaltyFlow.hold_hearing, done=hearing.held_on is not None)
 
     def act(p: Penalty) -> None:
-        h = Hearing.objects.select_for_update().select_related("chair").get(pk=hearing.pk)
+        h = Hearing.objects.select_for_update(of=("self",)).select_related("chair").get(pk=hearing.pk)
         h.held_on, h.participants = held_on, participants.strip()
         h.investigators_case, h.subject_statement = investigators_case.strip(), subject_statement.strip()
         h.record = issue(kinds.HEARING_RECORD, p, by, paperwork.hearing_record(p, h, by=by))
