@@ -77,7 +77,8 @@ def object_perms_of(role: str, label: str) -> tuple[str, ...]:
 ROLE_GLOBAL_PERMS: dict[str, tuple[str, ...]] = {
     Role.CLERK: ("casework.add_lead",),
     Role.SECTION_HEAD: ("casework.add_lead",),
-    Role.DIRECTOR: ("casework.add_lead",),
+    # ledgers.add_obligation counts only for the holder's own agency: the handling agency's head finalises 协议处理.
+    Role.DIRECTOR: ("casework.add_lead", "ledgers.add_obligation"),
     Role.INVESTIGATOR: ("casework.add_lead",),
     Role.SCREENING_SERVICE: ("intake.submit_screen_hits",),
     Role.FINANCE: ("ledgers.add_payment",),

@@ -22,8 +22,13 @@ CONCLUSION = (
 )
 
 
-def seed_findings(cases: list[Case], *, rng: random.Random, pair: tuple[User, User], head: User) -> None:
-    """One to three violations per case on its subjects; the last case's report is issued."""
+def seed_findings(
+    cases: list[Case], *, rng: random.Random, pair: tuple[User, User], head: User, close: int = 1
+) -> list[Case]:
+    """One to three violations per case on its subjects; the last `close` cases' reports are issued.
+
+    Returns the cases whose investigation was closed, in order.
+    """
     items = {}
     for item in ViolationItem.objects.filter(active=True):
         items.setdefault(item.subject_kind, []).append(item)
@@ -47,7 +52,8 @@ def seed_findings(cases: list[Case], *, rng: random.Random, pair: tuple[User, Us
                 patient_money=(amount - fund_loss).quantize(Decimal("0.01")),
                 description=DESCRIPTIONS[subject.kind],
             )
-    closed = next((case for case in reversed(cases) if case.violations.exists()), None)
-    if closed is not None:
-        investigation_findings_done(case=closed, by=pair[0], summary="当事人存在虚记多记费用等违规行为，详见下表。")
-        investigation_close(case=closed, by=head, conclusion=CONCLUSION)
+    closed = [case for case in cases if case.violations.exists()][-close:] if close else []
+    for case in closed:
+        investigation_findings_done(case=case, by=pair[0], summary="当事人存在虚记多记费用等违规行为，详见下表。")
+        investigation_close(case=case, by=head, conclusion=CONCLUSION)
+    return closed

@@ -24,6 +24,7 @@ from organisation.demo.lead_texts import (
     WITHDRAW_REASONS,
     Issue,
 )
+from organisation.demo.outcomes import seed_outcomes
 from organisation.demo.reports import CHANNEL_OF, ReportSeeder
 from organisation.demo.screening import send_screening_batch
 from organisation.models import Agency, User
@@ -32,9 +33,11 @@ from workflows.triage import triage_decide, triage_start
 
 LEAD_SEED = 2026_0101
 # How many leads of each outcome per city; together about 30.
-PLAN = {"opened": 4, "investigating": 5, "withdrawn": 2, "merged": 3, "dismissed": 6, "overdue": 5, "pending": 6}
+PLAN = {"opened": 4, "investigating": 20, "withdrawn": 2, "merged": 3, "dismissed": 6, "overdue": 5, "pending": 6}
 # Cases under investigation that were opened over 90 days ago, so their penalty decision is overdue.
 LATE_CASES = 3
+# Cases under investigation whose report is not yet issued.
+STILL_INVESTIGATING = 4
 # A decision is taken this many working days after receipt, by yesterday at the latest.
 DECISION_WORKING_DAYS = range(3, 15)
 # Days before today each kind of lead was received. Every window leaves at least three working days
@@ -97,7 +100,11 @@ class LeadSeeder:
         for case in withdrawn[1:]:
             case_start_investigation(case=case, by=self.investigator)
         seed_evidence(cases[:investigating], rng=self.rng, pair=pair, head=self.head)
-        seed_findings(cases[:investigating], rng=self.rng, pair=pair, head=self.head)
+        # All but the first four (still being investigated) have their report issued and an outcome.
+        closed = seed_findings(
+            cases[:investigating], rng=self.rng, pair=pair, head=self.head, close=investigating - STILL_INVESTIGATING
+        )
+        seed_outcomes(closed, head=self.head, police=Agency.objects.get(code=f"{self.city.code}-police"))
         for case, reason in zip(withdrawn, WITHDRAW_REASONS, strict=True):
             case_withdraw(case=case, by=self.head, reason=reason)
         for index in range(PLAN["merged"]):

@@ -7,12 +7,14 @@ from collections import Counter
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from casework.models import Case, Lead, Subject
 from organisation.demo.agencies import PasswordSetter, ensure_regions_and_agencies, ensure_users
+from organisation.demo.agreements import advance_agreements
 from organisation.demo.cities import CITIES
 from organisation.demo.leads import LeadSeeder
+from organisation.demo.penalties import advance_penalties
 from organisation.demo.subjects import ensure_subjects
 
 
@@ -43,6 +45,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeder = LeadSeeder(city, bureau)
                 seeder.run()
+            # The outcome decisions started penalty and agreement tracks; drive them to a spread of states.
+            with transaction.atomic():
+                advance_penalties(agency=bureau, today=timezone.localdate())
+                advance_agreements(region=bureau.region, today=timezone.localdate())
             self.report_logins += [(bureau.name, *pair) for pair in seeder.reports.credentials[:1]]
             batch = seeder.screening
             self.stdout.write(
