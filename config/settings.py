@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "referrals",
     "intake",
     "ledgers",
-    "penalties",
     "agreements",
     "penalties",
 ]
