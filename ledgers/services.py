@@ -29,6 +29,37 @@ def may_record_payment(user: User, obligation: Obligation) -> bool:
     return user.agency_id in (obligation.agency_id, obligation.case.agency_id)
 
 
+def fund_refund_remaining(*, case: Case, subject: Subject) -> Decimal:
+    """The part of the subject's fund loss found in the case not yet ordered back to the fund by either track."""
+    from casework.models import Violation
+
+    loss = Violation.objects.filter(case=case, subject=subject).aggregate(total=Sum("fund_loss"))["total"]
+    ordered = Obligation.objects.filter(case=case, subject=subject, ledger=Ledger.FUND_REFUND).aggregate(
+        total=Sum("amount_due")
+    )["total"]
+    return max((loss or Decimal("0.00")) - (ordered or Decimal("0.00")), Decimal("0.00"))
+
+
+def check_fund_refund(*, case: Case, subject: Subject, amount: Decimal) -> None:
+    """条例 Arts.38, 40, 41 and 45: what the fund lost is returned to it once, under the agreement (追回) or by
+    the penalty decision (责令退回), never twice."""
+    remaining = fund_refund_remaining(case=case, subject=subject)
+    if amount > remaining:
+        ordered = Obligation.objects.filter(case=case, subject=subject, ledger=Ledger.FUND_REFUND)
+        bases = "、".join(ordered.values_list("basis", flat=True)) or "—"
+        raise InvalidInput(
+            errors={
+                "amount_due": [
+                    _(
+                        "The fund loss found is returned to the fund once (Regulation Art. 45); already ordered: "
+                        "%(bases)s. At most ¥%(remaining)s remains to be ordered back."
+                    )
+                    % {"bases": bases, "remaining": f"{remaining:,.2f}"}
+                ]
+            }
+        )
+
+
 def obligation_record(
     *,
     case: Case,
@@ -69,6 +100,10 @@ def obligation_record(
     if errors:
         raise InvalidInput(errors=errors)
     with transaction.atomic(), acting(by):
+        if ledger == Ledger.FUND_REFUND:
+            # The case row serialises the two tracks: the fund loss is returned once, whoever orders it.
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            check_fund_refund(case=case, subject=subject, amount=amount)
         return Obligation.objects.create(
             agency=agency,
             case=case,

@@ -61,3 +61,15 @@ class SubjectFactory(factory.django.DjangoModelFactory):
 
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def found_loss(case, subject, fund_loss) -> None:
+    """A finding of fund loss for subject in case, so that a refund of it can be ordered (test shortcut)."""
+    from decimal import Decimal
+
+    from casework.models import Violation, ViolationItem
+
+    item = ViolationItem.objects.get_or_create(subject_kind="institution", number=5, defaults={"name": "条目5"})[0]
+    Violation.objects.create(
+        case=case, subject=subject, item=item, amount=Decimal(fund_loss), fund_loss=Decimal(fund_loss)
+    )

@@ -11,7 +11,7 @@ from casework.errors import InvalidInput
 from ledgers.selectors import ledger_totals
 from ledgers.services import obligation_record, payment_record
 from organisation.roles import Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, found_loss
 from workflows.triage import triage_decide
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,8 @@ def finance(lyg_bureau):
 
 
 def _owe(case, alice, subject, ledger, amount):
+    if ledger == "fund_refund":
+        found_loss(case, subject, amount)
     return obligation_record(
         case=case, subject=subject, ledger=ledger, amount_due=amount, basis="连医保罚决〔2026〕1号", by=alice
     )
@@ -136,3 +138,36 @@ def test_the_handling_agency_records_what_it_imposes_but_not_for_another_agency(
         obligation_record(
             case=case, subject=subject, ledger="fund_refund", amount_due="1.00", basis="x", by=alice, agency=handling
         )
+
+
+def test_the_fund_loss_is_ordered_back_once_across_both_tracks(case, alice, subject, lyg_region):
+    from casework.errors import InvalidInput
+    from organisation.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+
+    handling = AgencyFactory(region=lyg_region, code="320700-agency", kind="insurance_agency", number_prefix="连医管")
+    manager = UserFactory(username="agm2", agency=handling, roles=[Role.AGREEMENT_MANAGER])
+    found_loss(case, subject, "1000.00")
+    obligation_record(
+        case=case,
+        subject=subject,
+        ledger="fund_refund",
+        amount_due="600.00",
+        basis="连医管违约通〔2026〕1号",
+        by=manager,
+        agency=handling,
+    )
+    with pytest.raises(InvalidInput) as caught:
+        obligation_record(
+            case=case,
+            subject=subject,
+            ledger="fund_refund",
+            amount_due="600.00",
+            basis="连医保罚决〔2026〕1号",
+            by=alice,
+        )
+    message = caught.value.errors["amount_due"][0]
+    assert "连医管违约通〔2026〕1号" in message and "400.00" in message
+    # The remainder can still be ordered by the penalty decision; fines are another ledger, unaffected.
+    obligation_record(case=case, subject=subject, ledger="fund_refund", amount_due="400.00", basis="罚决", by=alice)
+    obligation_record(case=case, subject=subject, ledger="fine", amount_due="2000.00", basis="罚决", by=alice)

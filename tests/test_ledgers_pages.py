@@ -12,7 +12,7 @@ from ledgers.models import Ledger, Obligation, Payment
 from ledgers.services import obligation_record, payment_record
 from organisation.models import Agency, Region
 from organisation.roles import Role
-from tests.factories import AgencyFactory, RegionFactory, SubjectFactory, UserFactory
+from tests.factories import AgencyFactory, RegionFactory, SubjectFactory, UserFactory, found_loss
 from workflows.triage import triage_decide, triage_start
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,8 @@ def handling_finance(handling):
 
 
 def owe(case, by, subject, ledger, amount, *, due_on=None, agency=None, basis="连医保罚决〔2026〕1号"):
+    if ledger == "fund_refund":
+        found_loss(case, subject, amount)
     return obligation_record(
         case=case, subject=subject, ledger=ledger, amount_due=amount, basis=basis, by=by, due_on=due_on, agency=agency
     )

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from ledgers.models import Obligation
 from ledgers.services import obligation_record
 from organisation.roles import Role
-from tests.factories import UserFactory, on_postgres
+from tests.factories import UserFactory, found_loss, on_postgres
 from tests.test_concurrency_pg import run_together
 from workflows.triage import triage_decide
 
@@ -22,6 +22,7 @@ def _needs_postgres(db):
 
 def test_two_api_payments_together_above_the_balance_one_is_refused(lead, alice, lyg_bureau, subject):
     case = triage_decide(lead=lead, by=alice, decision="open").case
+    found_loss(case, subject, "1000")
     owed = obligation_record(case=case, subject=subject, ledger="fund_refund", amount_due="1000", basis="决", by=alice)
     clients = []
     for index in range(2):
@@ -41,6 +42,7 @@ def test_payments_on_two_ledgers_of_one_case_do_not_wait_for_each_other(lead, al
     from ledgers.services import payment_record
 
     case = triage_decide(lead=lead, by=alice, decision="open").case
+    found_loss(case, subject, "10")
     refund = obligation_record(case=case, subject=subject, ledger="fund_refund", amount_due="10", basis="决", by=alice)
     fine = obligation_record(case=case, subject=subject, ledger="fine", amount_due="10", basis="决", by=alice)
     officer = UserFactory(username="cashier", agency=lyg_bureau, roles=[Role.FINANCE])
