@@ -25,6 +25,7 @@ from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, Subject, Violation
 from casework.money import MAX_YUAN
 from casework.suspensions import suspension_end
+from ledgers.services import fund_refund_remaining
 from organisation.models import Agency, RoleGroup, User
 from organisation.roles import Role
 from organisation.services import grant_owner_access
@@ -213,12 +214,17 @@ def _check_combination(action: AgreementAction, kind: str, fields: dict, current
         improper_amount, fund_loss = subject_totals(action)
         amounts = {m.kind: m.amount for m in current if m.kind in (Kind.REFUSAL, Kind.RECOVERY)}
         amounts[kind] = fields["amount"]
-        if kind == Kind.RECOVERY and fields["amount"] > fund_loss:
+        # The fund loss goes back once: a penalty decision may already have ordered part of it (条例 Art.45).
+        recoverable = min(fund_loss, fund_refund_remaining(case=action.case, subject=action.subject))
+        if kind == Kind.RECOVERY and fields["amount"] > recoverable:
             raise InvalidInput(
                 errors={
                     "amount": [
-                        _("No more than the fund loss found for the subject, ¥%(loss)s, can be recovered to the fund.")
-                        % {"loss": f"{fund_loss:,.2f}"}
+                        _(
+                            "No more than the fund loss not yet ordered back to the fund, ¥%(remaining)s of the "
+                            "¥%(loss)s found for the subject, can be recovered."
+                        )
+                        % {"remaining": f"{recoverable:,.2f}", "loss": f"{fund_loss:,.2f}"}
                     ]
                 }
             )

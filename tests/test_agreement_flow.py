@@ -280,6 +280,23 @@ class TestRules:
             measure_add(action=action, by=manager, kind=Kind.REFUSAL, amount="5000.01")  # improper ¥25,000
         measure_add(action=action, by=manager, kind=Kind.REFUSAL, amount="5000")
 
+    def test_recovery_is_capped_by_what_a_penalty_decision_already_ordered_back(self, action, manager, alice):
+        from ledgers.services import obligation_record
+
+        # The bureau's penalty decision already ordered ¥12,000 of the ¥20,000 fund loss back to the fund.
+        obligation_record(
+            case=action.case,
+            subject=action.subject,
+            ledger="fund_refund",
+            amount_due="12000",
+            basis="连医保罚决〔2026〕1号",
+            by=alice,
+        )
+        with pytest.raises(InvalidInput) as caught:
+            measure_add(action=action, by=manager, kind=Kind.RECOVERY, amount="8000.01")
+        assert "8,000.00" in str(caught.value.errors["amount"][0])
+        measure_add(action=action, by=manager, kind=Kind.RECOVERY, amount="8000")
+
     def test_each_kind_needs_its_data(self, action, manager):
         cases = [
             (Kind.INTERVIEW, {"interview_on": days(1), "interviewees": "院长", "summary": "x"}, "interview_on"),
@@ -404,13 +421,15 @@ class TestOrderAndImmutability:
             with pytest.raises(PermissionDenied):
                 measure_add(action=action, by=user, kind=Kind.CRITICISM, summary="")
 
-    def test_the_head_acts_but_records_no_amounts(self, action, agency_head, manager):
+    def test_the_head_of_the_handling_agency_decides_with_amounts(self, action, agency_head, alice):
         measure_add(action=action, by=agency_head, kind=Kind.RECOVERY, amount="1000")
         agreement_issue_notice(action=action, by=agency_head, clauses=CLAUSES)
         with later(20):
             with pytest.raises(PermissionDenied):
-                agreement_decide(action=action, by=agency_head, decision="confirm")
-            assert agreement_decide(action=action, by=manager, decision="confirm").status == "done"
+                agreement_decide(action=action, by=alice, decision="confirm")  # the bureau reads, never decides
+            assert agreement_decide(action=action, by=agency_head, decision="confirm").status == "done"
+        refund = Obligation.objects.get(case=action.case, ledger="fund_refund")
+        assert refund.agency_id == action.agency_id and refund.amount_due == Decimal("1000.00")
 
     def test_notice_is_numbered_rendered_once_and_immutable(
         self, action, manager, pharmacy, handling_case, alice, django_capture_on_commit_callbacks

@@ -27,7 +27,7 @@ from agreements.steps import (
     agreement_statement_record,
 )
 from ledgers.models import Ledger, Obligation
-from ledgers.services import payment_record
+from ledgers.services import fund_refund_remaining, payment_record
 from organisation.demo.cities import CITIES
 from organisation.models import Agency, Region, User
 
@@ -100,8 +100,9 @@ class _Scenario:
         )
 
     def money(self, *, damages_multiple: int) -> None:
-        if self.fund_loss > 0:
-            self.add(Kind.RECOVERY, amount=self.fund_loss)
+        recoverable = fund_refund_remaining(case=self.action.case, subject=self.action.subject)
+        if recoverable > 0:
+            self.add(Kind.RECOVERY, amount=recoverable)
         self.add(Kind.LIQUIDATED_DAMAGES, amount=(self.improper * damages_multiple).quantize(Decimal("0.01")))
 
     def issue(self, served_on: datetime.date) -> datetime.date:
@@ -160,8 +161,9 @@ class _Scenario:
         self.started(50)
         served_on = self.days_ago(45)
         decided_on = self.window_due(served_on) + datetime.timedelta(days=2)
-        if self.fund_loss > 0:
-            self.add(Kind.RECOVERY, amount=self.fund_loss)
+        recoverable = fund_refund_remaining(case=self.action.case, subject=self.action.subject)
+        if recoverable > 0:
+            self.add(Kind.RECOVERY, amount=recoverable)
         self.add(Kind.TERMINATION, starts_on=decided_on + datetime.timedelta(days=5))
         self.issue(served_on)
         self.decide(decided_on)
