@@ -25,7 +25,7 @@ from ledgers.services import obligation_record, payment_record
 from organisation.models import User
 from penalties import paperwork
 from penalties.models import Penalty, PenaltyStep
-from penalties.services import (
+from penalties.procedure import (
     ARTICLE_67,
     after_step,
     check_day,

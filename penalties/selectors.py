@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.contrib.auth.models import Group
+from django.db.models import Exists, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from casework.models import Case, Deadline
 from casework.selectors import document_refs
 from organisation.models import User
-from organisation.roles import ROLE_GLOBAL_PERMS
+from organisation.roles import Role
 from penalties.models import DecisionExtension, Hearing, Penalty, PenaltyGroupObjectPermission, PenaltyStep
 from workflows.triage import OPEN_TASK_STATUSES
 
@@ -90,9 +91,15 @@ def _granted(user: User, codename: str):
     return grants.values("content_object_id")
 
 
-def _records_payments(user: User) -> bool:
-    """Finance and recovery officers record payments (ledgers.add_payment through their role)."""
-    return any("ledgers.add_payment" in ROLE_GLOBAL_PERMS.get(role, ()) for role in user.roles)
+def _records_payments(user: User) -> Exists:
+    """Finance and recovery officers record payments: one of their groups holds ledgers.add_payment
+    (a condition inside the task query, not a query of its own)."""
+    group_permissions = Group.permissions.through.objects.filter(
+        group_id__in=user.group_ids,
+        permission__codename="add_payment",
+        permission__content_type__app_label="ledgers",
+    )
+    return Exists(group_permissions)
 
 
 def penalty_inbox(*, user: User) -> list[TaskRow]:
@@ -105,9 +112,9 @@ def penalty_inbox(*, user: User) -> list[TaskRow]:
     match = Q()
     for codename, names in NODE_PERMS.items():
         match |= Q(flow_task__in=_nodes(names), process__penaltyprocess__penalty__in=_granted(user, codename))
-    if _records_payments(user):
-        visible = _granted(user, "view_penalty")
-        match |= Q(flow_task__in=_nodes(["execution"]), process__penaltyprocess__penalty__in=visible)
+    visible = _granted(user, "view_penalty")
+    payments = Q(flow_task__in=_nodes(["execution"]), process__penaltyprocess__penalty__in=visible)
+    match |= Q(_records_payments(user)) & payments
     tasks = list(
         Task.objects.filter(status__in=OPEN_TASK_STATUSES)
         .filter(match)
@@ -133,26 +140,35 @@ class PanelRow:
     deadline: Deadline | None
 
 
-def case_penalty_panel(*, case: Case, user: User) -> dict:
-    """The case page's penalty panel: each visible penalty with its step and deadline; the extension."""
+def case_penalty_panel(*, case: Case, user: User, may_decide: bool = True) -> dict:
+    """The case page's penalty panel: each visible penalty with its step and deadline; the extension.
+
+    One query when the case has no penalty and the user cannot decide on it (two for a decider: is it the
+    agency head, who may extend the deadline?);
+    otherwise four: penalties, their open tasks, the case's deadlines, the extension.
+    """
+    empty = {"rows": [], "decision_deadline": None, "extension": None}
     if not user.is_authenticated:
-        return {"rows": [], "decision_deadline": None, "extension": None}
+        return empty
     visible = Penalty.objects.filter(case=case, pk__in=_granted(user, "view_penalty"))
     penalties = list(visible.select_related("subject").order_by("pk"))
+    if not penalties and not (may_decide and Role.DIRECTOR in user.roles):
+        return empty
     tasks = {}
     if penalties:
         open_tasks = Task.objects.filter(
             status__in=OPEN_TASK_STATUSES, process__penaltyprocess__penalty__in=[p.pk for p in penalties]
         ).select_related("process__penaltyprocess")
         tasks = {task.process.penaltyprocess.penalty_id: task for task in open_tasks.order_by("pk")}
-    deadlines = _open_deadlines([case.pk])
+    case_deadlines = list(Deadline.objects.filter(case=case))
+    deadlines = {(d.case_id, d.step, d.ref): d for d in case_deadlines if d.is_open}
     rows = []
     for penalty in penalties:
         task = tasks.get(penalty.pk)
         name = task.flow_task.name if task else ""
         label = str(NODE_LABELS.get(name, "")) if task else ""
         rows.append(PanelRow(penalty, task, label, task_deadline(penalty, name, deadlines) if task else None))
-    decision = Deadline.objects.filter(case=case, step="penalty_decision", ref="").first()
+    decision = next((d for d in case_deadlines if d.step == "penalty_decision" and d.ref == ""), None)
     extension = DecisionExtension.objects.filter(case=case).select_related("document", "approved_by").first()
     return {"rows": rows, "decision_deadline": decision, "extension": extension}
 

@@ -298,5 +298,16 @@ class TestCasePanel:
         one = queries(lambda: penalty_panel({"request": request}, case))
         for s in subjects[1:]:
             notice(penalty_start(case=case, subject=s, by=alice), bob)
-        assert queries(lambda: penalty_panel({"request": request}, case)) == one == 5
+        assert queries(lambda: penalty_panel({"request": request}, case)) == one == 4
         assert len(penalty_panel({"request": request}, case)["rows"]) == 5
+
+    def test_a_case_without_penalties_costs_one_query(self, case, alice, bob, director):
+        from penalties.selectors import case_penalty_panel
+
+        for user in (alice, bob, director):
+            user.roles  # noqa: B018  (loaded once per request by the page's other panels)
+        assert queries(lambda: case_penalty_panel(case=case, user=bob, may_decide=False)) == 1
+        assert queries(lambda: case_penalty_panel(case=case, user=alice)) == 1
+        # The agency head may extend the 90 days even before any penalty exists.
+        panel = case_penalty_panel(case=case, user=director)
+        assert panel["rows"] == [] and panel["decision_deadline"].step == "penalty_decision"

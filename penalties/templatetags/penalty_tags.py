@@ -36,7 +36,7 @@ def penalty_tasks(context):
 @register.inclusion_tag("penalties/includes/case_panel.html", takes_context=True)
 def penalty_panel(context, case):
     user = context["request"].user
-    panel = selectors.case_penalty_panel(case=case, user=user)
+    panel = selectors.case_penalty_panel(case=case, user=user, may_decide=context.get("can_decide", True))
     deadline = panel["decision_deadline"]
     may_extend = (
         panel["extension"] is None
