@@ -19,7 +19,7 @@ from casework.models import Case, Deadline, Suspension
 from casework.suspensions import suspension_record
 from documents.services import document_issue
 from ledgers.models import Ledger
-from ledgers.services import obligation_record
+from ledgers.services import check_fund_refund, obligation_record
 from organisation.models import User
 from penalties import paperwork
 from penalties.models import Penalty, PenaltyStep
@@ -183,3 +183,14 @@ def open_payment(p: Penalty, served_on: datetime.date) -> None:
     Obligation.objects.filter(pk__in=[pk for pk in obligations if pk]).update(due_on=due)
     deadline_set(p, "fine_payment", due, ARTICLE_67)
     deadline_set(p, "enforcement_application", rules.enforcement_window(served_on)[1], rules.ENFORCEMENT_BASIS)
+
+
+def check_refund_remaining(*, penalty: Penalty, refund) -> None:
+    """What the fund lost is ordered back once (条例 Art.45): not again what the agreement track or another
+    decision already ordered."""
+    if not refund:
+        return
+    try:
+        check_fund_refund(case=penalty.case, subject=penalty.subject, amount=refund)
+    except InvalidInput as error:
+        raise InvalidInput(errors={"refund": error.errors.get("amount_due", [error.message])}) from None

@@ -8,7 +8,17 @@ from documents import kinds
 from organisation.models import User
 from penalties import paperwork
 from penalties.models import Penalty, PenaltyStep
-from penalties.procedure import check_day, issue, last_step_on, open_task, require, required_text, run_step, step
+from penalties.procedure import (
+    check_day,
+    check_refund_remaining,
+    issue,
+    last_step_on,
+    open_task,
+    require,
+    required_text,
+    run_step,
+    step,
+)
 from penalties.terms import Terms, check_no_heavier, check_terms, subject_fund_loss
 from workflows.penalty import DECIDE, DISCUSS, REVIEW, PenaltyFlow
 
@@ -43,6 +53,7 @@ def penalty_revise(
         terms=terms, subject=penalty.subject, fund_loss=subject_fund_loss(case=penalty.case, subject=penalty.subject)
     )
     check_no_heavier(terms=terms, notified=penalty.notified)
+    check_refund_remaining(penalty=penalty, refund=terms.refund)
     task = open_task(penalty, PenaltyFlow.revise, done=False)
 
     def act(p: Penalty) -> None:

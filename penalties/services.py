@@ -27,6 +27,7 @@ from penalties.procedure import (
     ARTICLE_44,
     ARTICLE_61,
     check_day,
+    check_refund_remaining,
     close_decision_deadline,
     deadline_close,
     deadline_set,
@@ -157,6 +158,7 @@ def penalty_notice_issue(
     check_terms(
         terms=terms, subject=penalty.subject, fund_loss=subject_fund_loss(case=penalty.case, subject=penalty.subject)
     )
+    check_refund_remaining(penalty=penalty, refund=terms.refund)
     if method not in ServiceMethod.values:
         raise InvalidInput(errors={"method": [_("Choose how the notice was served.")]})
     served_on = check_day(served_on, "served_on", not_before=timezone.localdate(penalty.case.opened_at))
@@ -307,6 +309,7 @@ def penalty_decide(
         terms=terms, subject=penalty.subject, fund_loss=subject_fund_loss(case=penalty.case, subject=penalty.subject)
     )
     check_no_heavier(terms=terms, notified=penalty.notified)
+    check_refund_remaining(penalty=penalty, refund=terms.refund)
     decided_on = check_day(decided_on, "decided_on", not_before=last_step_on(penalty))
     task = open_task(penalty, PenaltyFlow.decide, done=False)
 

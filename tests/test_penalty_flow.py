@@ -670,3 +670,23 @@ def make_case_from(lead, alice, bob, bob2, subject):
         description="虚构医疗服务",
     )
     return case
+
+
+def test_the_fund_loss_is_ordered_back_once_across_tracks(penalty, alice, bob):
+    """An agreement 追回 already ordered part of the loss back: the penalty orders back only the rest (Art.45)."""
+    from ledgers.services import obligation_record
+
+    obligation_record(
+        case=penalty.case,
+        subject=penalty.subject,
+        ledger="fund_refund",
+        amount_due=D("20000"),
+        basis="连医保违约通〔2026〕1号",
+        by=alice,
+    )
+    with pytest.raises(InvalidInput) as refused:
+        notice(penalty, bob)
+    assert "连医保违约通〔2026〕1号" in refused.value.errors["refund"][0]
+    penalty = no_statement(notice(penalty, bob, refund=D("10000")), bob)
+    penalty = penalty_decide(penalty=penalty, by=alice, decided_on=days_ago(10))
+    assert penalty.refund_obligation.amount_due == D("10000")
