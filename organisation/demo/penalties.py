@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from casework import penalty_rules as rules
 from casework.models import Case, Subject
+from ledgers.services import fund_refund_remaining
 from organisation.demo.cities import CITIES
 from organisation.models import Agency, User
 from penalties import execution, services
@@ -116,21 +117,24 @@ def _day(today: datetime.date, days_ago: int) -> datetime.date:
 
 
 def _terms(penalty: Penalty, *, serious: bool = False) -> Terms:
-    """Terms within the article for the subject's fund loss; serious ones add a suspension (hearing, 集体讨论)."""
+    """Terms within the article for the subject's fund loss; serious ones add a suspension (hearing, 集体讨论).
+
+    The refund orders back what the agreement track has not already ordered back (条例 Art.45).
+    """
     loss = subject_fund_loss(case=penalty.case, subject=penalty.subject)
+    refund = fund_refund_remaining(case=penalty.case, subject=penalty.subject) or None
     person = penalty.subject.kind == Subject.Kind.INSURED
     if serious:
         article = "41" if person else "40"
         months = rules.SUSPENSION_RULES[article].min_months
         if loss <= 0:
             return Terms(article=article, warning=True, suspension_months=months)
-        return Terms(
-            article=article, refund=loss, fine=rules.fine_range(article, fund_loss=loss)[0], suspension_months=months
-        )
+        fine = rules.fine_range(article, fund_loss=loss)[0]
+        return Terms(article=article, refund=refund, fine=fine, suspension_months=months)
     if loss <= 0:
         return Terms(article="41" if person else "39", warning=True)
     article = "41" if person else "38"
-    return Terms(article=article, refund=loss, fine=rules.fine_range(article, fund_loss=loss)[0])
+    return Terms(article=article, refund=refund, fine=rules.fine_range(article, fund_loss=loss)[0])
 
 
 def _notice(penalty: Penalty, staff: Staff, on: datetime.date, *, serious: bool = False) -> Penalty:
