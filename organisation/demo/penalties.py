@@ -122,7 +122,7 @@ def _terms(penalty: Penalty, *, serious: bool = False) -> Terms:
     The refund orders back what the agreement track has not already ordered back (条例 Art.45).
     """
     loss = subject_fund_loss(case=penalty.case, subject=penalty.subject)
-    refund = fund_refund_remaining(case=penalty.case, subject=penalty.subject) or None
+    refund = rules.money(fund_refund_remaining(case=penalty.case, subject=penalty.subject)) or None
     person = penalty.subject.kind == Subject.Kind.INSURED
     if serious:
         article = "41" if person else "40"
