@@ -37,7 +37,9 @@ def fund_refund_remaining(*, case: Case, subject: Subject) -> Decimal:
     ordered = Obligation.objects.filter(case=case, subject=subject, ledger=Ledger.FUND_REFUND).aggregate(
         total=Sum("amount_due")
     )["total"]
-    return max((loss or Decimal("0.00")) - (ordered or Decimal("0.00")), Decimal("0.00"))
+    remaining = (loss or Decimal("0.00")) - (ordered or Decimal("0.00"))
+    # SQLite sums decimals as floats: back to cents.
+    return max(remaining, Decimal("0.00")).quantize(Decimal("0.01"))
 
 
 def check_fund_refund(*, case: Case, subject: Subject, amount: Decimal) -> None:
