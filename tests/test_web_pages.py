@@ -179,8 +179,9 @@ def test_list_pages_have_constant_query_counts(client, alice, make_lead, django_
         if index % 2:
             triage_decide(lead=lead, by=alice, decision="open")
     client.force_login(alice)
-    for name in ("task-list", "lead-list", "case-list"):
-        with django_assert_max_num_queries(12):
+    # My tasks has five sections (triage, investigation, outcome, agreement, penalty), each a bounded query or two.
+    for name, budget in (("task-list", 16), ("lead-list", 12), ("case-list", 12)):
+        with django_assert_max_num_queries(budget):
             assert client.get(reverse(name)).status_code == 200
 
 
