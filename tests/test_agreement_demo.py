@@ -1,5 +1,6 @@
 """The demo drives a city's agreement actions to a realistic spread of states, through the services."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -37,6 +38,9 @@ def started(demo_users, handling_case, alice, lyg_region, monkeypatch):
             case=handling_case, subject=subject, item=item(5), amount=Decimal("12000.00"), fund_loss=Decimal("9000.00")
         )
         actions.append(agreement_start(case=handling_case, subject=subject, by=alice))
+    # Each outcome decision long enough ago for its planned state (NEEDS); the extra one is recent.
+    for action, days in zip(actions, (5, 80, 30, 40, 60, 1), strict=True):
+        AgreementAction.objects.filter(pk=action.pk).update(started_at=timezone.now() - datetime.timedelta(days=days))
     return actions
 
 

@@ -28,7 +28,10 @@ def test_advance_penalties_spreads_them_over_the_procedure(make_case, lyg_bureau
     for index, age in enumerate(AGES):
         subject = SubjectFactory(region=lyg_region, address="连云港市海州区某路1号")
         case = make_case((subject, D("20000") + index), opened_days_ago=age)
-        penalties.append(penalty_start(case=case, subject=subject, by=users["head"]))
+        penalty = penalty_start(case=case, subject=subject, by=users["head"])
+        # The outcome decision that started it was taken the day the case was opened.
+        Penalty.objects.filter(pk=penalty.pk).update(created_at=case.opened_at)
+        penalties.append(Penalty.objects.get(pk=penalty.pk))
     # One case in the handling stage has a second subject nobody has penalised yet: the 简易程序.
     spot = SubjectFactory(region=lyg_region, name="海州区某诊所")
     handling = Case.objects.get(pk=penalties[-1].case_id)

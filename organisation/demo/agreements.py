@@ -28,11 +28,14 @@ from agreements.steps import (
 )
 from ledgers.models import Ledger, Obligation
 from ledgers.services import fund_refund_remaining, payment_record
+from organisation.demo import history
 from organisation.demo.cities import CITIES
 from organisation.models import Agency, Region, User
 
 Kind = AgreementMeasure.Kind
 PLAN = ("statement_open", "suspended", "statement_overdue", "rectification_pending", "terminated")
+# Days of history each state needs since the outcome decision started the action.
+NEEDS = {"suspended": 70, "terminated": 50, "rectification_pending": 35, "statement_overdue": 25}
 INTERVIEWEES = {"institution": "院长及医保办主任", "pharmacy": "企业负责人及驻店药师"}
 CLAUSES = {
     "institution": "《{city}基本医疗保险定点医疗机构服务协议》第十八条、第二十三条、第四十二条",
@@ -57,15 +60,29 @@ def advance_agreements(*, region, today: datetime.date | None = None) -> None:
         .select_related("subject__region", "case")
         .order_by("pk")
     )
-    for index, action in enumerate(actions):
-        plan = PLAN[index] if index < len(PLAN) else "drafting"
+    for action, plan in _assign(actions, today):
         with transaction.atomic():
             _Scenario(action, manager=manager, finance=finance, today=today, city_name=city.name).run(plan)
+
+
+def _assign(actions: list[AgreementAction], today: datetime.date) -> list[tuple[AgreementAction, str]]:
+    """The states needing the longest history go to the actions started longest ago; the rest as PLAN."""
+    wanted = sorted(PLAN, key=lambda state: -NEEDS.get(state, 0))
+    plan = []
+    for action in sorted(actions, key=lambda a: a.started_at):
+        age = (today - timezone.localdate(action.started_at)).days
+        state = next((state for state in wanted if NEEDS.get(state, 0) <= age), None)
+        if state is not None:
+            wanted.remove(state)
+        plan.append((action, state or "drafting"))
+    return plan
 
 
 class _Scenario:
     def __init__(self, action: AgreementAction, *, manager: User, finance: User, today: datetime.date, city_name: str):
         self.action, self.manager, self.finance, self.today = action, manager, finance, today
+        # The day the next measures are drafted on (organisation.demo.history replays it).
+        self.clock = today
         self.kind = action.subject.kind
         self.clauses = CLAUSES.get(self.kind, CLAUSES["institution"]).format(city=city_name)
         self.rules = rules.rules_for(action.subject.region)
@@ -79,16 +96,12 @@ class _Scenario:
 
     # -- steps
 
-    def started(self, days: int) -> None:
-        """The outcome decision that started the action was taken `days` ago."""
-        moment = timezone.now() - datetime.timedelta(days=days)
-        AgreementAction.objects.filter(pk=self.action.pk).update(started_at=moment)
-        self.action.started_at = moment
-
     def add(self, kind: str, **fields) -> None:
-        measure_add(action=self.action, by=self.manager, kind=kind, **fields)
+        with history.on(self.clock):
+            measure_add(action=self.action, by=self.manager, kind=kind, **fields)
 
     def interview(self, on: datetime.date) -> None:
+        self.clock = on
         self.add(
             Kind.INTERVIEW,
             interview_on=on,
@@ -107,16 +120,18 @@ class _Scenario:
 
     def issue(self, served_on: datetime.date) -> datetime.date:
         """Serve the notice; returns the last day of the statement window."""
-        self.action = agreement_issue_notice(
-            action=self.action, by=self.manager, clauses=self.clauses, issued_on=served_on
-        )
+        with history.on(served_on):
+            self.action = agreement_issue_notice(
+                action=self.action, by=self.manager, clauses=self.clauses, issued_on=served_on
+            )
         return self.action.statement_due
 
     def window_due(self, served_on: datetime.date) -> datetime.date:
         return rules.statement_due(self.rules, served_on)
 
     def decide(self, on: datetime.date) -> None:
-        self.action = agreement_decide(action=self.action, by=self.manager, decision="confirm", decided_on=on)
+        with history.on(on):
+            self.action = agreement_decide(action=self.action, by=self.manager, decision="confirm", decided_on=on)
 
     # -- the plan
 
@@ -127,14 +142,13 @@ class _Scenario:
         self.issue(self.today)
 
     def statement_overdue(self) -> None:
-        self.started(25)
+        self.clock = self.days_ago(21)
         self.money(damages_multiple=1)
         self.issue(self.days_ago(20))
 
     def suspended(self) -> None:
         """Final for weeks: a 6-month suspension in force, the refund paid and half the 违约金, the
         rectification checked and passed."""
-        self.started(70)
         served_on = self.days_ago(60)
         window_end = self.window_due(served_on)
         decided_on = window_end + datetime.timedelta(days=3)
@@ -144,23 +158,25 @@ class _Scenario:
         self.add(Kind.SUSPENSION, months=6, starts_on=decided_on + datetime.timedelta(days=7))
         self.add(Kind.RECTIFICATION, due_on=rectify_by, summary="规范收费行为，建立医保内部稽核制度")
         self.issue(served_on)
-        agreement_statement_record(
-            action=self.action, by=self.manager, received_on=window_end, text=STATEMENTS["suspended"]
-        )
+        with history.on(window_end):
+            agreement_statement_record(
+                action=self.action, by=self.manager, received_on=window_end, text=STATEMENTS["suspended"]
+            )
         self.decide(decided_on)
         self.pay(paid_on=decided_on + datetime.timedelta(days=10))
-        self.action = agreement_check_record(
-            action=self.action,
-            by=self.manager,
-            result="passed",
-            note="现场复查：已建立医保内部稽核制度，抽查近一月结算单据未见同类违规，整改到位。",
-            checked_on=rectify_by + datetime.timedelta(days=3),
-        )
+        with history.on(rectify_by + datetime.timedelta(days=3)):
+            self.action = agreement_check_record(
+                action=self.action,
+                by=self.manager,
+                result="passed",
+                note="现场复查：已建立医保内部稽核制度，抽查近一月结算单据未见同类违规，整改到位。",
+                checked_on=rectify_by + datetime.timedelta(days=3),
+            )
 
     def terminated(self) -> None:
-        self.started(50)
         served_on = self.days_ago(45)
         decided_on = self.window_due(served_on) + datetime.timedelta(days=2)
+        self.clock = self.days_ago(46)
         recoverable = fund_refund_remaining(case=self.action.case, subject=self.action.subject)
         if recoverable > 0:
             self.add(Kind.RECOVERY, amount=recoverable)
@@ -169,7 +185,6 @@ class _Scenario:
         self.decide(decided_on)
 
     def rectification_pending(self) -> None:
-        self.started(35)
         served_on = self.days_ago(30)
         window_end = self.window_due(served_on)
         self.interview(self.days_ago(32))
@@ -179,9 +194,10 @@ class _Scenario:
             summary="完善医保内部管理制度，规范收费项目对照，开展全员医保政策培训",
         )
         self.issue(served_on)
-        agreement_statement_record(
-            action=self.action, by=self.manager, received_on=window_end, text=STATEMENTS["rectification_pending"]
-        )
+        with history.on(window_end):
+            agreement_statement_record(
+                action=self.action, by=self.manager, received_on=window_end, text=STATEMENTS["rectification_pending"]
+            )
         self.decide(window_end + datetime.timedelta(days=2))
 
     def drafting(self) -> None:
@@ -195,11 +211,12 @@ class _Scenario:
             amount = obligation.amount_due
             if obligation.ledger == Ledger.LIQUIDATED_DAMAGES:
                 amount = (amount / 2).quantize(Decimal("0.01"))
-            payment_record(
-                obligation=obligation,
-                by=self.finance,
-                paid_on=min(paid_on, self.today),
-                amount=amount,
-                voucher=f"JK{paid_on:%Y%m%d}{obligation.pk:04d}",
-                channel="银行转账",
-            )
+            with history.on(min(paid_on, self.today)):
+                payment_record(
+                    obligation=obligation,
+                    by=self.finance,
+                    paid_on=min(paid_on, self.today),
+                    amount=amount,
+                    voucher=f"JK{paid_on:%Y%m%d}{obligation.pk:04d}",
+                    channel="银行转账",
+                )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from casework.evidence import evidence_hand_over, evidence_register, preservation_decide, preservation_register
 from casework.models import Case, Evidence, Preservation
+from organisation.demo.history import on
 from organisation.models import User
 
 # (kind, title, place) of the items each case under investigation gets.
@@ -18,24 +19,33 @@ ITEMS = [
 PRESERVED_ITEMS = ["可疑药品（阿莫西林胶囊）20盒", "手工登记的住院患者离院记录本2本", "空白收费票据50张"]
 
 
-def seed_evidence(cases: list[Case], *, rng: random.Random, pair: tuple[User, User], head: User) -> None:
-    """Items collected by the pair of investigators; the first of each handed to the section head."""
+def seed_evidence(
+    cases: list[Case], *, rng: random.Random, pair: tuple[User, User], head: User, replayed: list[Case] = ()
+) -> None:
+    """Items collected by the pair of investigators; the first of each handed to the section head.
+
+    The `replayed` cases' evidence was collected on their second day after opening and registered then.
+    """
     now = timezone.now()
+    replayed_ids = {case.pk for case in replayed}
     for case_index, case in enumerate(cases):
-        span = max((now - case.opened_at).total_seconds() - 3600, 3600)
+        start = case.opened_at + datetime.timedelta(days=1) if case.pk in replayed_ids else case.opened_at
+        end = case.opened_at + datetime.timedelta(days=2) if case.pk in replayed_ids else now
+        span = max((end - start).total_seconds() - 3600, 3600)
         for index, (kind, title, place) in enumerate(ITEMS[: 2 + case_index % 2]):
-            collected_at = case.opened_at + datetime.timedelta(seconds=rng.uniform(0, span))
-            item = evidence_register(
-                case=case,
-                by=pair[0],
-                kind=kind,
-                title=title,
-                collected_by=pair,
-                collected_at=collected_at,
-                place=f"{case.subjects.first().name}{place}",
-            )
-            if index == 0:
-                evidence_hand_over(evidence=item, by=pair[0], to=head, place="稽查科办公室", note="移交科室保管")
+            collected_at = start + datetime.timedelta(seconds=rng.uniform(0, span))
+            with on(collected_at + datetime.timedelta(minutes=30) if case.pk in replayed_ids else now):
+                item = evidence_register(
+                    case=case,
+                    by=pair[0],
+                    kind=kind,
+                    title=title,
+                    collected_by=pair,
+                    collected_at=collected_at,
+                    place=f"{case.subjects.first().name}{place}",
+                )
+                if index == 0:
+                    evidence_hand_over(evidence=item, by=pair[0], to=head, place="稽查科办公室", note="移交科室保管")
     _seed_preservations(cases, by=pair[0], head=head)
 
 

@@ -14,6 +14,7 @@ from intake.models import Report
 from organisation.demo.cities import City
 from organisation.demo.evidence import seed_evidence
 from organisation.demo.findings import seed_findings
+from organisation.demo.history import on
 from organisation.demo.lead_texts import (
     DISMISS_REASONS,
     INSPECTIONS,
@@ -38,6 +39,8 @@ PLAN = {"opened": 4, "investigating": 20, "withdrawn": 2, "merged": 3, "dismisse
 LATE_CASES = 3
 # Cases under investigation whose report is not yet issued.
 STILL_INVESTIGATING = 4
+# A decided case's investigation: assigned a day after opening; evidence, findings and report within days.
+INVESTIGATION_STEP = datetime.timedelta(days=1)
 # A decision is taken this many working days after receipt, by yesterday at the latest.
 DECISION_WORKING_DAYS = range(3, 15)
 # Days before today each kind of lead was received. Every window leaves at least three working days
@@ -45,6 +48,8 @@ DECISION_WORKING_DAYS = range(3, 15)
 RECEIVED_DAYS_AGO = {
     "late_case": (110, 130),
     "case": (40, 85),
+    # Cases whose investigation is over: old enough for their penalty and agreement steps to have run.
+    "decided_case": (75, 125),
     "merged": (15, 35),
     "dismissed": (20, 115),
     "overdue": (32, 110),
@@ -90,19 +95,23 @@ class LeadSeeder:
 
     def run(self) -> None:
         investigating, opened = PLAN["investigating"], PLAN["opened"]
-        cases = self._open_cases(investigating + opened + PLAN["withdrawn"])
+        # All but the first four cases under investigation have their report issued and an outcome.
+        decided = range(STILL_INVESTIGATING, investigating)
+        cases = self._open_cases(investigating + opened + PLAN["withdrawn"], decided)
         # The late cases come first. The withdrawn ones: the first never left "opened", the others
         # were under investigation.
         withdrawn = cases[investigating + opened :]
         pair = (self.investigator, self.investigator2)
-        for case in cases[:investigating]:
-            investigation_assign(case=case, by=self.head, investigators=pair)
+        for index, case in enumerate(cases[:investigating]):
+            # The decided cases' histories are replayed on their dates (organisation.demo.history).
+            with on(case.opened_at + INVESTIGATION_STEP if index in decided else timezone.now()):
+                investigation_assign(case=case, by=self.head, investigators=pair)
         for case in withdrawn[1:]:
             case_start_investigation(case=case, by=self.investigator)
-        seed_evidence(cases[:investigating], rng=self.rng, pair=pair, head=self.head)
-        # All but the first four (still being investigated) have their report issued and an outcome.
+        decided_cases = [cases[index] for index in decided]
+        seed_evidence(cases[:investigating], rng=self.rng, pair=pair, head=self.head, replayed=decided_cases)
         closed = seed_findings(
-            cases[:investigating], rng=self.rng, pair=pair, head=self.head, close=investigating - STILL_INVESTIGATING
+            cases[:investigating], rng=self.rng, pair=pair, head=self.head, close=len(decided), replayed=decided_cases
         )
         seed_outcomes(closed, head=self.head, police=Agency.objects.get(code=f"{self.city.code}-police"))
         for case, reason in zip(withdrawn, WITHDRAW_REASONS, strict=True):
@@ -120,13 +129,15 @@ class LeadSeeder:
         self.reports.follow_up(head=self.head)
         self.screening = send_screening_batch(self.city, self.rng)
 
-    def _open_cases(self, count: int) -> list[Case]:
-        """Open count cases, the first LATE_CASES over 90 days ago; numbers follow the opening dates."""
+    def _open_cases(self, count: int, decided: range) -> list[Case]:
+        """Open count cases, the first LATE_CASES over 90 days ago, those in `decided` long enough ago for
+        their outcome to have run; numbers follow the opening dates."""
         late_by = self.yesterday - datetime.timedelta(days=rules.PENALTY_DECISION_DAYS)
         decisions = []
         for index in range(count):
             late = index < LATE_CASES
-            lead = self._register(days_ago=self._days_ago("late_case" if late else "case"))
+            kind = "late_case" if late else "decided_case" if index in decided else "case"
+            lead = self._register(days_ago=self._days_ago(kind))
             decisions.append((self._decided_at(lead, latest_on=late_by if late else self.yesterday), lead))
         cases = {}
         for at, lead in sorted(decisions, key=lambda decision: decision[0]):

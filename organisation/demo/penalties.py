@@ -16,6 +16,7 @@ from django.utils import timezone
 from casework import penalty_rules as rules
 from casework.models import Case, Subject
 from ledgers.services import fund_refund_remaining
+from organisation.demo import history
 from organisation.demo.cities import CITIES
 from organisation.models import Agency, User
 from penalties import execution, services
@@ -93,7 +94,8 @@ def _staff(agency: Agency) -> Staff:
 
 
 def _age(penalty: Penalty, today: datetime.date) -> int:
-    return (today - timezone.localdate(penalty.case.opened_at)).days
+    """Days since the outcome decision started the penalty: its steps happen after it."""
+    return (today - timezone.localdate(penalty.created_at)).days
 
 
 def _assign(penalties: list[Penalty], today: datetime.date) -> list[tuple[Penalty, str]]:
@@ -142,61 +144,74 @@ def _notice(penalty: Penalty, staff: Staff, on: datetime.date, *, serious: bool 
         sorted({v.item.name for v in penalty.case.violations.filter(subject=penalty.subject).select_related("item")})
     )
     loss = subject_fund_loss(case=penalty.case, subject=penalty.subject)
-    return services.penalty_notice_issue(
-        penalty=penalty,
-        by=staff.inv,
-        terms=_terms(penalty, serious=serious),
-        facts=FACTS.get(penalty.subject.kind, FACTS[Subject.Kind.INSTITUTION]).format(
-            items=items or "违规使用医保基金", loss=f"{loss:,.2f}"
-        ),
-        grounds=GROUNDS,
-        served_on=on,
-    )
+    with history.on(on):
+        return services.penalty_notice_issue(
+            penalty=penalty,
+            by=staff.inv,
+            terms=_terms(penalty, serious=serious),
+            facts=FACTS.get(penalty.subject.kind, FACTS[Subject.Kind.INSTITUTION]).format(
+                items=items or "违规使用医保基金", loss=f"{loss:,.2f}"
+            ),
+            grounds=GROUNDS,
+            served_on=on,
+        )
 
 
 def _to_decision(penalty: Penalty, staff: Staff, decided_on: datetime.date, *, stop: str | None = None) -> Penalty:
     """Notice 8 days before decided_on, no statement, then whatever review and discussion the terms need."""
     penalty = _notice(penalty, staff, decided_on - datetime.timedelta(days=8))
-    penalty = services.penalty_statement_record(penalty=penalty, by=staff.inv, kind=Penalty.StatementKind.NONE)
+    with history.on(_at(decided_on - datetime.timedelta(days=2), 9)):
+        penalty = services.penalty_statement_record(penalty=penalty, by=staff.inv, kind=Penalty.StatementKind.NONE)
     if penalty.status == Penalty.Status.LEGAL_REVIEW and stop != "legal_review":
-        penalty = services.penalty_legal_review(
-            penalty=penalty,
-            by=staff.legal,
-            passed=True,
-            opinion="执法主体适格，事实清楚，证据确实充分，程序合法，适用依据正确，裁量适当。",
-            reviewed_on=decided_on - datetime.timedelta(days=2),
-        )
+        with history.on(decided_on - datetime.timedelta(days=2)):
+            penalty = services.penalty_legal_review(
+                penalty=penalty,
+                by=staff.legal,
+                passed=True,
+                opinion="执法主体适格，事实清楚，证据确实充分，程序合法，适用依据正确，裁量适当。",
+                reviewed_on=decided_on - datetime.timedelta(days=2),
+            )
     if penalty.status == Penalty.Status.DISCUSSION and stop != "discussion":
-        penalty = services.penalty_discuss(
-            penalty=penalty,
-            by=staff.director,
-            participants="局长、分管副局长、法规科科长、基金监管科科长",
-            opinions="与会人员一致认为本案事实清楚，同意法制审核意见。",
-            conclusion="同意按事先告知的内容作出行政处罚决定。",
-            discussed_on=decided_on - datetime.timedelta(days=1),
-        )
+        with history.on(decided_on - datetime.timedelta(days=1)):
+            penalty = services.penalty_discuss(
+                penalty=penalty,
+                by=staff.director,
+                participants="局长、分管副局长、法规科科长、基金监管科科长",
+                opinions="与会人员一致认为本案事实清楚，同意法制审核意见。",
+                conclusion="同意按事先告知的内容作出行政处罚决定。",
+                discussed_on=decided_on - datetime.timedelta(days=1),
+            )
     if stop is not None or penalty.status != Penalty.Status.DECIDING:
         return penalty
     decider = staff.director if penalty.discussion_required else staff.head
-    return services.penalty_decide(penalty=penalty, by=decider, decided_on=decided_on)
+    with history.on(decided_on):
+        return services.penalty_decide(penalty=penalty, by=decider, decided_on=decided_on)
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def _serve(penalty: Penalty, staff: Staff, on: datetime.date) -> Penalty:
-    return services.penalty_serve(penalty=penalty, by=staff.inv, method="direct", recipient="法定代表人", served_on=on)
+    with history.on(on):
+        return services.penalty_serve(
+            penalty=penalty, by=staff.inv, method="direct", recipient="法定代表人", served_on=on
+        )
 
 
 def _pay(penalty: Penalty, staff: Staff, on: datetime.date, *ledgers: str) -> Penalty:
     for row in execution.obligations(penalty):
         if row.balance > 0 and (not ledgers or row.ledger in ledgers):
-            penalty = execution.penalty_payment_record(
-                penalty=penalty,
-                by=staff.finance,
-                ledger=row.ledger,
-                amount=row.balance,
-                voucher=f"缴{on:%Y%m%d}{penalty.pk:04d}{row.ledger[:2].upper()}",
-                channel="非税收入缴款书" if row.ledger != "fund_refund" else "医保基金专户",
-                paid_on=on,
-            )
+            with history.on(on):
+                penalty = execution.penalty_payment_record(
+                    penalty=penalty,
+                    by=staff.finance,
+                    ledger=row.ledger,
+                    amount=row.balance,
+                    voucher=f"缴{on:%Y%m%d}{penalty.pk:04d}{row.ledger[:2].upper()}",
+                    channel="非税收入缴款书" if row.ledger != "fund_refund" else "医保基金专户",
+                    paid_on=on,
+                )
             if penalty.status == Penalty.Status.FINISHED:
                 break
     return penalty
@@ -208,39 +223,43 @@ def drive_notice(penalty: Penalty, staff: Staff, today: datetime.date) -> None:
 
 def drive_hearing(penalty: Penalty, staff: Staff, today: datetime.date) -> None:
     penalty = _notice(penalty, staff, _day(today, 6), serious=True)
-    penalty = services.penalty_statement_record(
-        penalty=penalty,
-        by=staff.inv,
-        kind=Penalty.StatementKind.STATEMENT,
-        statement="对拟处罚事实有异议，暂停服务将影响周边群众就医，要求举行听证。",
-        received_on=_day(today, 5),
-        hearing_requested=True,
-    )
+    with history.on(_day(today, 5)):
+        penalty = services.penalty_statement_record(
+            penalty=penalty,
+            by=staff.inv,
+            kind=Penalty.StatementKind.STATEMENT,
+            statement="对拟处罚事实有异议，暂停服务将影响周边群众就医，要求举行听证。",
+            received_on=_day(today, 5),
+            hearing_requested=True,
+        )
     scheduled = timezone.make_aware(datetime.datetime.combine(_day(today, -4), datetime.time(9, 30)))
-    services.penalty_hearing_schedule(
-        penalty=penalty,
-        by=staff.inv,
-        scheduled_at=scheduled,
-        place=f"{penalty.agency.name}听证室",
-        chair=staff.head,
-        notice_sent_on=_day(today, 4),
-    )
+    with history.on(_day(today, 4)):
+        services.penalty_hearing_schedule(
+            penalty=penalty,
+            by=staff.inv,
+            scheduled_at=scheduled,
+            place=f"{penalty.agency.name}听证室",
+            chair=staff.head,
+            notice_sent_on=_day(today, 4),
+        )
 
 
 def drive_legal_review(penalty: Penalty, staff: Staff, today: datetime.date) -> None:
     penalty = _notice(penalty, staff, _day(today, 12), serious=True)
-    services.penalty_statement_record(penalty=penalty, by=staff.inv, kind=Penalty.StatementKind.NONE)
+    with history.on(_day(today, 4)):
+        services.penalty_statement_record(penalty=penalty, by=staff.inv, kind=Penalty.StatementKind.NONE)
 
 
 def drive_discussion(penalty: Penalty, staff: Staff, today: datetime.date) -> None:
     drive_legal_review(penalty, staff, today)
-    services.penalty_legal_review(
-        penalty=Penalty.objects.get(pk=penalty.pk),
-        by=staff.legal,
-        passed=True,
-        opinion="事实清楚，证据确实充分，程序合法；暂停服务的期限在法定幅度内，建议提交集体讨论。",
-        reviewed_on=_day(today, 3),
-    )
+    with history.on(_day(today, 3)):
+        services.penalty_legal_review(
+            penalty=Penalty.objects.get(pk=penalty.pk),
+            by=staff.legal,
+            passed=True,
+            opinion="事实清楚，证据确实充分，程序合法；暂停服务的期限在法定幅度内，建议提交集体讨论。",
+            reviewed_on=_day(today, 3),
+        )
 
 
 def drive_serving(penalty: Penalty, staff: Staff, today: datetime.date) -> None:
@@ -263,7 +282,8 @@ def drive_reminder(penalty: Penalty, staff: Staff, today: datetime.date) -> None
     """Served 44 days ago, nothing paid: overdue, a 催告书 served 20 days ago."""
     penalty = _serve(_to_decision(penalty, staff, _day(today, 45)), staff, _day(today, 44))
     if penalty.status == Penalty.Status.EXECUTION:
-        execution.penalty_reminder_issue(penalty=penalty, by=staff.head, reminded_on=_day(today, 20))
+        with history.on(_day(today, 20)):
+            execution.penalty_reminder_issue(penalty=penalty, by=staff.head, reminded_on=_day(today, 20))
 
 
 def drive_court(penalty: Penalty, staff: Staff, today: datetime.date) -> None:
@@ -271,7 +291,8 @@ def drive_court(penalty: Penalty, staff: Staff, today: datetime.date) -> None:
     penalty = _serve(_to_decision(penalty, staff, _day(today, 201)), staff, _day(today, 200))
     if penalty.status != Penalty.Status.EXECUTION:
         return
-    penalty = execution.penalty_reminder_issue(penalty=penalty, by=staff.head, reminded_on=_day(today, 170))
+    with history.on(_day(today, 170)):
+        penalty = execution.penalty_reminder_issue(penalty=penalty, by=staff.head, reminded_on=_day(today, 170))
     city = next(city for city in CITIES if city.code == penalty.agency.region.code)
     court = f"{city.name}{city.districts[0].name}人民法院"
     opens, _closes = rules.enforcement_window(penalty.served_on)
