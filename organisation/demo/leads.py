@@ -121,7 +121,8 @@ class LeadSeeder:
         for _ in range(PLAN["dismissed"]):
             lead = self._register(days_ago=self._days_ago("dismissed"))
             at = self._decided_at(lead, latest_on=self.yesterday)
-            triage_decide(lead=lead, by=self.head, decision="dismiss", reason=self._dismiss_reason(lead), at=at)
+            with on(at):  # the 不予立案告知书 is dated the day of the decision
+                triage_decide(lead=lead, by=self.head, decision="dismiss", reason=self._dismiss_reason(lead), at=at)
         for _ in range(PLAN["overdue"]):
             self._register(days_ago=self._days_ago("overdue"))
         for _ in range(PLAN["pending"]):
@@ -141,7 +142,8 @@ class LeadSeeder:
             decisions.append((self._decided_at(lead, latest_on=late_by if late else self.yesterday), lead))
         cases = {}
         for at, lead in sorted(decisions, key=lambda decision: decision[0]):
-            cases[lead.pk] = triage_decide(lead=lead, by=self.head, decision="open", at=at).case
+            with on(at):  # the 立案审批表 is dated the day of the decision
+                cases[lead.pk] = triage_decide(lead=lead, by=self.head, decision="open", at=at).case
         return [cases[lead.pk] for _, lead in decisions]
 
     def _merge_into(self, case: Case) -> None:
@@ -149,7 +151,8 @@ class LeadSeeder:
         subject = case.subjects.order_by("pk").first()
         lead = self._register(days_ago=self._days_ago("merged"), subject=subject)
         at = self._decided_at(lead, latest_on=self.yesterday)
-        triage_decide(lead=lead, by=self.head, decision="merge", case=case, at=at)
+        with on(at):
+            triage_decide(lead=lead, by=self.head, decision="merge", case=case, at=at)
 
     def _days_ago(self, kind: str) -> int:
         return self.rng.randint(*RECEIVED_DAYS_AGO[kind])
@@ -171,27 +174,29 @@ class LeadSeeder:
         amount = None if source == Lead.SourceKind.REPORT and self.rng.random() < 0.3 else amount
         description, channel, origin = self._description(source, subject, issue)
         received_at = self._received_at(days_ago)
-        if channel:
-            lead = self.reports.receive(
-                channel=channel,
-                origin=origin,
-                subject=subject,
+        # Registered the day it was received: the triage task and any notice carry that date.
+        with on(received_at + datetime.timedelta(minutes=10)):
+            if channel:
+                lead = self.reports.receive(
+                    channel=channel,
+                    origin=origin,
+                    subject=subject,
+                    description=description,
+                    received_at=received_at,
+                    amount=amount,
+                )
+                lead.subjects.add(*subjects)
+                return lead
+            return triage_start(
+                agency=self.bureau,
+                source_kind=source,
+                title=_title(source, subject, issue),
                 description=description,
+                subjects=subjects,
                 received_at=received_at,
-                amount=amount,
+                amount_estimate=amount,
+                by=self.clerk,
             )
-            lead.subjects.add(*subjects)
-            return lead
-        return triage_start(
-            agency=self.bureau,
-            source_kind=source,
-            title=_title(source, subject, issue),
-            description=description,
-            subjects=subjects,
-            received_at=received_at,
-            amount_estimate=amount,
-            by=self.clerk,
-        )
 
     def _next_subject(self) -> Subject:
         kind = self.rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
