@@ -86,6 +86,9 @@ def test_the_closing_report_opens_the_decision_task_for_the_section_head(investi
     client.force_login(alice)
     page = client.get(reverse("task-list")).content.decode()
     assert reverse("outcome-task", args=[task.pk]) in page
+    # The task carries the case's 90-day penalty decision deadline.
+    due = investigated.deadlines.get(step="penalty_decision").due
+    assert f"{due.year}年{due.month}月{due.day}日" in page
 
 
 def test_no_track_needs_reasons_then_the_case_closes_with_a_numbered_report(

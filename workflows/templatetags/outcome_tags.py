@@ -1,9 +1,10 @@
 """{% outcome_panel case %} on the case page and {% outcome_tasks %} in My tasks."""
 
 from django import template
+from django.db.models import F, OuterRef, Subquery
 from viewflow.workflow.models import Task
 
-from casework.models import Case
+from casework.models import Case, Deadline
 from organisation.visibility import with_group_grant
 from workflows.models import OutcomeProcess
 from workflows.triage import OPEN_TASK_STATUSES
@@ -47,13 +48,18 @@ def outcome_tasks(context):
 
     user = context["request"].user
     decidable = with_group_grant(Case.objects.all(), user, "decide_case").values("pk")
+    # The case's soonest open deadline (e.g. the 90-day penalty decision) is the task's.
+    soonest = (
+        Deadline.objects.open().filter(case=OuterRef("process__outcomeprocess__case")).order_by("due").values("due")[:1]
+    )
     tasks = list(
         Task.objects.filter(
             status__in=OPEN_TASK_STATUSES,
             flow_task__in=[OutcomeFlow.decide, OutcomeFlow.referral, OutcomeFlow.close],
             process__outcomeprocess__case__in=decidable,
         )
+        .annotate(due=Subquery(soonest))
         .select_related("process__outcomeprocess__case")
-        .order_by("created", "pk")
+        .order_by(F("due").asc(nulls_last=True), "created", "pk")
     )
     return {"tasks": tasks}
