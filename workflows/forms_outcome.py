@@ -51,7 +51,7 @@ class OutcomeDecisionForm(forms.Form):
         self.fields["referral_agency"].queryset = referral_agencies
         for subject in self.subjects:
             self.fields[f"credit_{subject.pk}"] = forms.IntegerField(
-                label=_("Credit points for %(name)s") % {"name": subject.name},
+                label=subject.name,  # under the "Credit points" legend
                 required=False,
                 min_value=0,
                 max_value=MAX_CREDIT_POINTS,
