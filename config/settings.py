@@ -155,6 +155,19 @@ ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", "10")
 # One evidence file (issue 5): recordings of inspections and interviews are larger than reports' files.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(500 * 1024 * 1024))
+
+# Figures a province sets for the penalty track (penalties/conf.py reads them, with the statutory defaults).
+for _name in (
+    "PENALTY_HEARING_THRESHOLD_PERSON",
+    "PENALTY_HEARING_THRESHOLD_ORGANISATION",
+    "PENALTY_REVIEW_THRESHOLD_PERSON",
+    "PENALTY_REVIEW_THRESHOLD_ORGANISATION",
+    "PENALTY_DISCUSSION_THRESHOLD_PERSON",
+    "PENALTY_DISCUSSION_THRESHOLD_ORGANISATION",
+    "PENALTY_DECISION_EXTENSION_DAYS",
+):
+    if os.getenv(_name):
+        globals()[_name] = os.environ[_name].strip()
 # Request bodies other than file parts (JSON batches of 5,000 screening hits are ~3 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(16 * 1024 * 1024))
 # Files larger than this are streamed to a temporary file rather than held in memory.

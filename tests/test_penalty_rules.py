@@ -184,3 +184,16 @@ class TestProcedureRules:
     def test_court_only_ten_days_after_the_reminder(self):
         assert rules.enforcement_earliest_after_reminder(datetime.date(2026, 1, 25)) == datetime.date(2026, 2, 4)
         assert "第五十四条" in rules.REMINDER_BASIS and "第五十三条" in rules.ENFORCEMENT_BASIS
+
+
+def test_province_figures_come_from_settings_as_the_environment_gives_them(settings):
+    from decimal import Decimal
+
+    from penalties import conf
+
+    assert conf.hearing_thresholds().organisation == Decimal("100000")
+    # config/settings.py copies PENALTY_* environment variables as strings.
+    settings.PENALTY_HEARING_THRESHOLD_ORGANISATION = "50000"
+    settings.PENALTY_DECISION_EXTENSION_DAYS = "15"
+    assert conf.hearing_thresholds().organisation == Decimal("50000")
+    assert conf.extension_days() == 15
