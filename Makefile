@@ -57,6 +57,7 @@ lint: install  ## ruff, Django checks, and translations compiled from their sour
 bench: install  ## Seed PostgreSQL at realistic volume and print list, triage and hit-ingestion timings
 	$(PY) benchmarks/bench_lists.py
 	$(PY) benchmarks/bench_ingest.py
+	$(PY) benchmarks/bench_penalty.py
 
 messages: install  ## Extract and compile the zh_Hans catalog
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles
