@@ -11,4 +11,5 @@ class DocumentsConfig(AppConfig):
 
         from documents.models import Document
 
-        auditlog.register(Document, exclude_fields=["pdf"])
+        # The reverse one-to-ones would cost auditlog two always-empty reads per issued document.
+        auditlog.register(Document, exclude_fields=["pdf", "evidence", "superseded_by"])
