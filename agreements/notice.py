@@ -7,15 +7,11 @@ from decimal import Decimal
 from agreements import rules
 from agreements.models import AgreementAction, AgreementMeasure
 from casework.models import Violation
-from documents.formatting import chinese_date
+from documents.formatting import chinese_date, yuan
 
 Kind = AgreementMeasure.Kind
 
 SUBJECT_LABELS = {"institution": "定点医疗机构", "pharmacy": "定点零售药店"}
-
-
-def yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def subject_totals(action: AgreementAction) -> tuple[Decimal, Decimal]:

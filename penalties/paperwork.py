@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from casework import penalty_rules as rules
 from casework.models import Case, Evidence
-from documents.formatting import chinese_date, chinese_datetime
+from documents.formatting import chinese_date, chinese_datetime, yuan
 from organisation.models import User
 from penalties.terms import Terms
 
@@ -42,10 +42,6 @@ STATEMENT_KIND = {
     "waived": "当事人书面表示放弃陈述、申辩权利",
     "none": "当事人在规定期限内未提出陈述、申辩意见",
 }
-
-
-def yuan(value: Decimal | None) -> str:
-    return f"{(value or Decimal(0)):,.2f}"
 
 
 REGULATION = "《医疗保障基金使用监督管理条例》"

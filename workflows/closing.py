@@ -4,17 +4,13 @@ from django.utils import timezone
 
 from casework.findings import case_totals
 from casework.models import Case
-from documents.formatting import chinese_date
+from documents.formatting import chinese_date, yuan
 from documents.kinds import CASE_CLOSING_REPORT, CONFIDENTIAL_KIND_CODES
 from documents.models import Document
 from documents.services import document_issue
 from ledgers.models import DESTINATION, Ledger, Obligation
 from organisation.models import User
 from workflows.models import OutcomeProcess
-
-
-def _yuan(amount) -> str:
-    return f"{amount:,.2f}"
 
 
 def closing_report_issue(*, process: OutcomeProcess, by: User) -> Document:
@@ -47,7 +43,7 @@ def closing_context(case: Case, process: OutcomeProcess, by: User) -> dict:
         ],
         "investigation_report": investigation.report.number if investigation and investigation.report else "",
         "conclusion": investigation.conclusion if investigation else "",
-        "totals": {key: _yuan(getattr(totals, key)) for key in ("amount", "fund_loss", "patient_money")},
+        "totals": {key: yuan(getattr(totals, key)) for key in ("amount", "fund_loss", "patient_money")},
         "tracks": [str(track.get_kind_display()) for track in case.tracks.order_by("pk")],
         "reasoning": process.reasoning,
         "referral": (
@@ -77,9 +73,9 @@ def closing_context(case: Case, process: OutcomeProcess, by: User) -> dict:
             {
                 "ledger": str(Ledger(ledger).label),
                 "destination": str(DESTINATION[ledger]),
-                "due": _yuan(row["due"]),
-                "paid": _yuan(row["paid"]),
-                "balance": _yuan(row["balance"]),
+                "due": yuan(row["due"]),
+                "paid": yuan(row["paid"]),
+                "balance": yuan(row["balance"]),
             }
             for ledger, row in money.items()
             if row["due"]
