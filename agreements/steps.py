@@ -1,7 +1,7 @@
 """The steps of 协议处理 that finish a task of AgreementFlow: the 违约处理通知书, the subject's statement and
 the final decision, the rectification check.
 
-Each runs under the flow's process lock (workflows.investigation._complete) and locks the action row,
+Each runs under the flow's process lock (workflows.tasks.complete_task) and locks the action row,
 so of two managers completing one task one wins and the other gets AlreadyDecided; a step taken
 before its turn is refused naming what is missing.
 """
@@ -28,7 +28,7 @@ from ledgers.models import Ledger
 from ledgers.services import obligation_record
 from organisation.models import User
 from workflows.agreement import AgreementFlow
-from workflows.investigation import _complete
+from workflows.tasks import complete_task
 
 Kind = AgreementMeasure.Kind
 # The measures that take effect on a date, and the ledger each amount due goes to (条例 Art.45).
@@ -106,7 +106,7 @@ def agreement_issue_notice(
         )
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
     return AgreementAction.objects.get(pk=action.pk)
 
 
@@ -266,7 +266,7 @@ def agreement_decide(
         locked.save()
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
         action = AgreementAction.objects.get(pk=action.pk)
         if action.status == AgreementAction.Status.DONE:
             _finish_track(action, by)
@@ -362,7 +362,7 @@ def agreement_check_record(
         _close_deadline(locked, "rectification", checked_on)
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
         action = AgreementAction.objects.get(pk=action.pk)
         _finish_track(action, by)
     return action

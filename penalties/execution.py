@@ -20,6 +20,7 @@ from casework import penalty_rules as rules
 from casework.audit import acting
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from documents import kinds
+from documents.formatting import yuan
 from ledgers.models import Ledger, Obligation
 from ledgers.services import obligation_record, payment_record
 from organisation.models import User
@@ -37,8 +38,8 @@ from penalties.procedure import (
     required_text,
     step,
 )
-from workflows.investigation import _complete
 from workflows.penalty import DECIDE, PenaltyFlow
+from workflows.tasks import complete_task
 from workflows.triage import OPEN_TASK_STATUSES
 
 LEDGER_NAMES = {
@@ -78,9 +79,9 @@ def owed_lines(rows: list[Obligation]) -> list[dict]:
     return [
         {
             "ledger": LEDGER_NAMES.get(row.ledger, row.ledger),
-            "due": paperwork.yuan(row.amount_due),
-            "paid": paperwork.yuan(row.paid),
-            "balance": paperwork.yuan(row.balance),
+            "due": yuan(row.amount_due),
+            "paid": yuan(row.paid),
+            "balance": yuan(row.balance),
         }
         for row in rows
     ]
@@ -105,7 +106,7 @@ def record_late_fee(p: Penalty, by: User, *, fee: Decimal, until: datetime.date)
     )
     p.save(update_fields=["late_fee_obligation"])
     days = (until - payment_due(p)).days
-    note = _("%(days)d days late: ¥%(fee)s") % {"days": days, "fee": paperwork.yuan(fee)}
+    note = _("%(days)d days late: ¥%(fee)s") % {"days": days, "fee": yuan(fee)}
     step(p, PenaltyStep.Kind.LATE_FEE, until, by, note=note)
 
 
@@ -137,7 +138,7 @@ def on_execution(penalty: Penalty, by: User, act) -> Penalty:
                     raise AlreadyDecided()
                 locked = lock(penalty)
                 if act(locked):
-                    _complete(task, by, lambda process: setattr(process, "penalty", locked))
+                    complete_task(task, by, lambda process: setattr(process, "penalty", locked))
             after_step(penalty=penalty, by=by)
     except (TransitionNotAllowed, FlowLockFailed) as exc:
         raise AlreadyDecided() from exc
@@ -171,7 +172,7 @@ def penalty_payment_record(
             voucher=voucher,
             channel=channel,
         )
-        note = f"{LEDGER_NAMES.get(ledger, ledger)} ¥{paperwork.yuan(Decimal(str(amount)))}"
+        note = f"{LEDGER_NAMES.get(ledger, ledger)} ¥{yuan(Decimal(str(amount)))}"
         step(p, PenaltyStep.Kind.PAYMENT, paid_on, by, note=note)
         if settle(p, by):
             finish_paid(p, paid_on)

@@ -23,8 +23,8 @@ from ledgers.services import check_fund_refund, obligation_record
 from organisation.models import User
 from penalties import paperwork
 from penalties.models import Penalty, PenaltyStep
-from workflows.investigation import _complete
 from workflows.penalty import pending_task
+from workflows.tasks import complete_task
 
 ARTICLE_44 = "《中华人民共和国行政处罚法》第四十四条"
 ARTICLE_61 = "《中华人民共和国行政处罚法》第六十一条"
@@ -87,7 +87,7 @@ def run_step(task, penalty: Penalty, by: User, act) -> Penalty:
         act(locked)
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, wrapped)
+        complete_task(task, by, wrapped)
         after_step(penalty=penalty, by=by)
     return Penalty.objects.select_related("case", "subject").get(pk=penalty.pk)
 

@@ -5,7 +5,6 @@ stays the one place where a case becomes "investigating".
 """
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,9 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import this
-from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.models import Task
 
@@ -24,13 +21,13 @@ from casework.audit import acting
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.findings import case_totals
 from casework.models import Case, Evidence
-from documents.formatting import chinese_date
+from documents.formatting import chinese_date, yuan
 from documents.kinds import INVESTIGATION_REPORT
 from documents.services import document_issue
 from organisation.models import User
 from organisation.roles import Role
 from workflows.models import InvestigationProcess
-from workflows.triage import OPEN_TASK_STATUSES, _no_request
+from workflows.tasks import OPEN_TASK_STATUSES, complete_task
 
 # Who may be assigned to investigate: the agency's investigators and section heads (执法人员).
 ASSIGNABLE_ROLES = (Role.INVESTIGATOR, Role.SECTION_HEAD)
@@ -126,24 +123,6 @@ def pending_task(case: Case, node) -> Task | None:
     )
 
 
-def _complete(task: Task, by: User, act) -> None:
-    """Run act(process) and finish the human task as `by`, under the flow's process lock."""
-    try:
-        with task.activation() as activation:
-            if activation.task.status not in OPEN_TASK_STATUSES:
-                raise AlreadyDecided()
-            act(activation.process)
-            if activation.task.status == "NEW":
-                activation.assign(by)
-            elif activation.task.owner_id != by.pk:
-                activation.reassign(by)
-            if activation.task.status == "ASSIGNED":
-                activation.start(_no_request(by))
-            activation.execute()
-    except (TransitionNotAllowed, FlowLockFailed) as exc:
-        raise AlreadyDecided() from exc
-
-
 def may_record_findings(*, process: InvestigationProcess, user: User) -> bool:
     """An assigned investigator, or a section head of the case, submits the findings."""
     if not user.has_perm("casework.change_case", process.case):
@@ -179,7 +158,7 @@ def investigation_findings_done(*, case: Case, by: User, summary: str = "") -> I
         process.save(update_fields=["report_summary", "findings_done_by", "findings_done_at"])
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
     return InvestigationProcess.objects.get(pk=process.pk)
 
 
@@ -214,14 +193,10 @@ def investigation_close(*, case: Case, by: User, conclusion: str) -> Investigati
     from workflows.outcome import outcome_start
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
         # The section head's outcome decision is the next task on the case.
         outcome_start(case=case)
     return InvestigationProcess.objects.get(pk=process.pk)
-
-
-def _yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def _report_context(process: InvestigationProcess, by: User) -> dict:
@@ -258,17 +233,17 @@ def _report_context(process: InvestigationProcess, by: User) -> dict:
                 "subject": v.subject.name,
                 "item": f"{v.item.number}. {v.item.name}",
                 "period": _period(v),
-                "amount": _yuan(v.amount),
-                "fund_loss": _yuan(v.fund_loss),
-                "patient_money": _yuan(v.patient_money),
+                "amount": yuan(v.amount),
+                "fund_loss": yuan(v.fund_loss),
+                "patient_money": yuan(v.patient_money),
                 "description": v.description,
             }
             for v in violations
         ],
         "totals": {
-            "amount": _yuan(totals.amount),
-            "fund_loss": _yuan(totals.fund_loss),
-            "patient_money": _yuan(totals.patient_money),
+            "amount": yuan(totals.amount),
+            "fund_loss": yuan(totals.fund_loss),
+            "patient_money": yuan(totals.patient_money),
         },
         "summary": process.report_summary,
         "conclusion": process.conclusion,

@@ -23,8 +23,8 @@ from casework.audit import acting
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, CaseTrack, CreditPoint, Subject
 from organisation.models import Agency, User
-from workflows.investigation import _complete
 from workflows.models import OutcomeProcess
+from workflows.tasks import complete_task
 from workflows.triage import OPEN_TASK_STATUSES
 
 # Partner agencies a case is referred to (domain.md §7); the procuratorate gets a copy of police referrals.
@@ -221,7 +221,7 @@ def outcome_decide(*, case: Case, by: User, choice: OutcomeChoice) -> OutcomePro
                 agreement_start(case=locked, subject=subject, by=by)
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
     return OutcomeProcess.objects.get(pk=task.process_id)
 
 
@@ -269,7 +269,7 @@ def referral_conclude(*, case: Case, by: User, sent_on, reference: str, result: 
         _mark_track_finished(case.pk, CaseTrack.Kind.REFERRAL)
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
     return OutcomeProcess.objects.get(pk=task.process_id)
 
 
@@ -300,5 +300,5 @@ def case_close(*, case: Case, by: User, summary: str) -> OutcomeProcess:
         process.save(update_fields=["closing_report"])
 
     with transaction.atomic(), acting(by):
-        _complete(task, by, act)
+        complete_task(task, by, act)
     return OutcomeProcess.objects.get(pk=task.process_id)

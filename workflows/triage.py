@@ -8,12 +8,9 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from viewflow import this
-from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -26,8 +23,7 @@ from config import pgcopy
 from intake.services import reports_lead_decided
 from organisation.models import User
 from workflows.models import TriageProcess
-
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+from workflows.tasks import OPEN_TASK_STATUSES, complete_task
 
 
 def _triage_view(request, *args, **kwargs):
@@ -226,30 +222,14 @@ def triage_decide(
     task = pending_triage_task(lead)
     if task is None:
         raise AlreadyDecided()
-    try:
-        with task.activation() as activation:
-            if activation.task.status not in OPEN_TASK_STATUSES:
-                raise AlreadyDecided()
-            process = activation.process
-            process.decision, process.decision_reason = decision, reason.strip()
-            process.merge_case, process.merge_lead, process.decided_by, process.decided_at = case, target, by, at
-            process.save(
-                update_fields=["decision", "decision_reason", "merge_case", "merge_lead", "decided_by", "decided_at"]
-            )
-            if activation.task.status == STATUS.NEW:
-                activation.assign(by)
-            elif activation.task.owner_id != by.pk:
-                activation.reassign(by)
-            if activation.task.status == STATUS.ASSIGNED:
-                activation.start(_no_request(by))
-            activation.execute()
-    except (TransitionNotAllowed, FlowLockFailed) as exc:
-        raise AlreadyDecided() from exc
+
+    def act(process: TriageProcess) -> None:
+        process.decision, process.decision_reason = decision, reason.strip()
+        process.merge_case, process.merge_lead, process.decided_by, process.decided_at = case, target, by, at
+        process.save(
+            update_fields=["decision", "decision_reason", "merge_case", "merge_lead", "decided_by", "decided_at"]
+        )
+
+    complete_task(task, by, act)
     lead.refresh_from_db()
     return lead
-
-
-def _no_request(user: User) -> HttpRequest:
-    request = HttpRequest()
-    request.user = user
-    return request
