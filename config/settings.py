@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ledgers",
     "agreements",
     "penalties",
+    "recoveries",
 ]
 
 MIDDLEWARE = [
