@@ -55,6 +55,12 @@ OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
         Role.FINANCE: ("view_penalty",),
         Role.RECOVERY_OFFICER: ("view_penalty",),
     },
+    "recoveries.recovery": {
+        Role.RECOVERY_OFFICER: ("view_recovery", "change_recovery", "record_recovery"),
+        Role.DIRECTOR: ("view_recovery",),
+        Role.SECTION_HEAD: ("view_recovery",),
+        Role.FINANCE: ("view_recovery",),
+    },
 }
 
 # Auditors of the record's region and of every superior region read, never act.
@@ -63,6 +69,7 @@ AUDITOR_OBJECT_PERMS: dict[str, tuple[str, ...]] = {
     "casework.case": ("view_case",),
     "agreements.agreementaction": ("view_agreementaction",),
     "penalties.penalty": ("view_penalty",),
+    "recoveries.recovery": ("view_recovery",),
 }
 
 
