@@ -8,6 +8,7 @@ from agreements import urls as urls_agreements
 from casework import urls_evidence
 from casework import views as casework_views
 from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
+from config import live_counts
 from config import views as config_views
 from documents import views as document_views
 from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
@@ -15,6 +16,7 @@ from intake import urls_public, urls_screening, urls_staff
 from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
 from penalties import urls as urls_penalties
+from recoveries import urls as urls_recoveries
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
 
@@ -35,12 +37,14 @@ api_v1 = [
     *urls_penalties.api_urlpatterns,
     *urls_ledgers.api_urlpatterns,
     *urls_agreements.api_urlpatterns,
+    *urls_recoveries.api_urlpatterns,
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
     path("", config_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("live/counts/", live_counts.live_counts, name="live-counts"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tasks/", workflow_views.task_list, name="task-list"),
@@ -68,6 +72,7 @@ urlpatterns = [
     *urls_penalties.urlpatterns,
     *urls_ledgers.urlpatterns,
     *urls_agreements.urlpatterns,
+    *urls_recoveries.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
