@@ -30,6 +30,14 @@ DEADLINE_STEPS = {
     # Agreement track (service agreement)
     "agreement_statement": _("Statement and defence on the breach notice"),
     "rectification": _("Rectify by"),
+    # Referral (行政执法机关移送涉嫌犯罪案件的规定 Arts.5, 8, 9, 12)
+    "referral_approval": _("Head decides on the transfer"),
+    "referral_sending": _("Send the referral package"),
+    "referral_filing_decision": _("Receiving agency decides whether to file"),
+    "referral_reconsideration_request": _("Ask for reconsideration of the refusal"),
+    "referral_reconsideration_answer": _("Answer the reconsideration"),
+    "referral_supervision": _("Procuratorate decides on supervision"),
+    "referral_handover": _("Hand over fines and evidence"),
 }
 
 # 行政处罚法 (2021) Art.56: evidence registered and preserved in advance (先行登记保存) is decided on

@@ -17,6 +17,7 @@ from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
 from penalties import urls as urls_penalties
 from recoveries import urls as urls_recoveries
+from referrals import urls as urls_referrals
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
 
@@ -37,6 +38,7 @@ api_v1 = [
     *urls_penalties.api_urlpatterns,
     *urls_ledgers.api_urlpatterns,
     *urls_agreements.api_urlpatterns,
+    *urls_referrals.api_urlpatterns,
     *urls_recoveries.api_urlpatterns,
     path("", include(router.urls)),
 ]
@@ -72,6 +74,7 @@ urlpatterns = [
     *urls_penalties.urlpatterns,
     *urls_ledgers.urlpatterns,
     *urls_agreements.urlpatterns,
+    *urls_referrals.urlpatterns,
     *urls_recoveries.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

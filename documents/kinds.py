@@ -58,6 +58,14 @@ ENFORCEMENT_APPLICATION = DocumentKind(
 EXTENSION_APPROVAL = DocumentKind(
     "extension_approval", "延长办案期限审批表", "延审", "documents/extension_approval.html"
 )
+# Referral (移送, domain.md §7): the package the bureau sends, and the receipt the receiving agency signs.
+CRIMINAL_REFERRAL_LETTER = DocumentKind(
+    "criminal_referral_letter", "涉嫌犯罪案件移送书", "刑移", "documents/referral_letter.html"
+)
+CASE_REFERRAL_LETTER = DocumentKind("case_referral_letter", "案件移送书", "移", "documents/referral_letter.html")
+REFERRAL_REPORT = DocumentKind("referral_report", "案件调查报告", "移调", "documents/referral_report.html")
+EXHIBIT_LIST = DocumentKind("exhibit_list", "涉案物品清单", "物清", "documents/exhibit_list.html")
+REFERRAL_RECEIPT = DocumentKind("referral_receipt", "移送案件回执", "移回", "documents/referral_receipt.html")
 CONFIDENTIAL_KIND_CODES = (REPORT_ACCEPTANCE_NOTICE.code, REPORT_RESULT_NOTICE.code)
 
 KINDS: dict[str, DocumentKind] = {
@@ -83,6 +91,11 @@ KINDS: dict[str, DocumentKind] = {
         PAYMENT_REMINDER,
         ENFORCEMENT_APPLICATION,
         EXTENSION_APPROVAL,
+        CRIMINAL_REFERRAL_LETTER,
+        CASE_REFERRAL_LETTER,
+        REFERRAL_REPORT,
+        EXHIBIT_LIST,
+        REFERRAL_RECEIPT,
     )
 }
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]

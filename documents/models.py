@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from documents.kinds import CONFIDENTIAL_KIND_CODES, KIND_CHOICES
@@ -9,16 +9,24 @@ from documents.kinds import CONFIDENTIAL_KIND_CODES, KIND_CHOICES
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         from casework.models import Case, Lead
+        from referrals.models import Referral
 
         if not user.is_authenticated:
             return self.none()
         confidential = Q(kind__in=CONFIDENTIAL_KIND_CODES)
+        # A referral's package is visible to the receiving agency, which does not see the case.
+        in_visible_referral = Exists(
+            Referral.documents.through.objects.filter(
+                document_id=OuterRef("pk"), referral__in=Referral.objects.visible_to(user).values("pk")
+            )
+        )
         return self.filter(
             (
                 ~confidential
                 & (
                     Q(case__in=Case.objects.visible_to(user).values("pk"))
                     | Q(lead__in=Lead.objects.visible_to(user).values("pk"))
+                    | in_visible_referral
                 )
             )
             | (confidential & Q(lead__in=Lead.objects.identity_readable_by(user).values("pk")))

@@ -55,6 +55,14 @@ OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
         Role.FINANCE: ("view_penalty",),
         Role.RECOVERY_OFFICER: ("view_penalty",),
     },
+    # The sending bureau's side of a referral; the receiving agency's liaisons get theirs when it is sent
+    # (referrals.access.grant_receiver_access), and lose them when it is forwarded.
+    "referrals.referral": {
+        Role.INVESTIGATOR: ("view_referral", "change_referral"),
+        Role.SECTION_HEAD: ("view_referral", "change_referral"),
+        Role.DIRECTOR: ("view_referral", "change_referral", "approve_referral"),
+        Role.LEGAL_REVIEWER: ("view_referral",),
+    },
     "recoveries.recovery": {
         Role.RECOVERY_OFFICER: ("view_recovery", "change_recovery", "record_recovery"),
         Role.DIRECTOR: ("view_recovery",),
@@ -69,6 +77,7 @@ AUDITOR_OBJECT_PERMS: dict[str, tuple[str, ...]] = {
     "casework.case": ("view_case",),
     "agreements.agreementaction": ("view_agreementaction",),
     "penalties.penalty": ("view_penalty",),
+    "referrals.referral": ("view_referral",),
     "recoveries.recovery": ("view_recovery",),
 }
 

@@ -12,6 +12,9 @@ from organisation.services import role_group_ensure
 from tests.factories import AgencyFactory, RegionFactory, SubjectFactory, UserFactory
 from workflows.triage import triage_start
 
+# Shared fixtures of the referral tests (director, procuratorate, discipline, a sent referral, ...).
+pytest_plugins = ["tests.referral_support"]
+
 
 def pytest_configure(config):
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

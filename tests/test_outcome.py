@@ -1,6 +1,5 @@
 """The outcome flow (issue 5): the decision on tracks, parallel tracks joined, 结案 and the 结案报告."""
 
-import datetime
 import io
 
 import pytest
@@ -8,17 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from casework import evidence as evidence_services
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
-from casework.findings import violation_add
-from casework.models import Case, CaseTrack, CreditPoint, Evidence, ViolationItem
+from casework.models import Case, CaseTrack, CreditPoint
 from documents.kinds import CASE_CLOSING_REPORT
 from documents.models import Document
 from documents.services import document_pdf_bytes
 from organisation.models import Agency
 from organisation.roles import Role
 from tests.factories import AgencyFactory, UserFactory
-from workflows.investigation import investigation_assign, investigation_close, investigation_findings_done
+from tests.investigation_support import investigate
 from workflows.outcome import (
     CreditAward,
     OutcomeChoice,
@@ -26,7 +23,6 @@ from workflows.outcome import (
     case_close,
     outcome_decide,
     pending_task,
-    referral_conclude,
     track_done,
 )
 from workflows.triage import triage_decide
@@ -40,37 +36,6 @@ def bob2(lyg_bureau):
 @pytest.fixture
 def lyg_police_agency(lyg_police):
     return lyg_police
-
-
-def investigate(case, head, officers, subject):
-    """Drive a case through the investigation flow as its users do; returns it awaiting the outcome."""
-    investigation_assign(case=case, by=head, investigators=officers)
-    evidence_services.evidence_register(
-        case=case,
-        by=officers[0],
-        collected_by=officers,
-        kind=Evidence.Kind.DOCUMENTARY,
-        title="住院病历复印件",
-        collected_at=timezone.now() - datetime.timedelta(hours=2),
-        place="病案室",
-    )
-    item = ViolationItem.objects.get_or_create(subject_kind="institution", number=5, defaults={"name": "条目5"})[0]
-    violation_add(
-        case=case,
-        by=officers[0],
-        subject=subject,
-        item=item,
-        period_from=datetime.date(2025, 1, 1),
-        period_to=datetime.date(2025, 6, 30),
-        amount="12000.50",
-        fund_loss="9000.00",
-        patient_money="0",
-        description="虚记检查费用",
-    )
-    investigation_findings_done(case=case, by=officers[0], summary="查实虚记检查费用。")
-    investigation_close(case=case, by=head, conclusion="事实清楚，证据确凿。")
-    case.refresh_from_db()
-    return case
 
 
 @pytest.fixture
@@ -135,14 +100,19 @@ def test_tracks_run_in_parallel_and_the_case_closes_only_when_all_are_done(
     with pytest.raises(InvalidTransition) as caught:
         case_close(case=investigated, by=alice, summary="结案")
     assert "移送" in str(caught.value.message) or "Referral" in str(caught.value.message)
-    with pytest.raises(InvalidInput):
-        referral_conclude(case=investigated, by=alice, sent_on=None, reference="", result="")
-    referral_conclude(
-        case=investigated,
-        by=alice,
-        sent_on=timezone.localdate(),
-        reference="连公刑立〔2026〕8号",
-        result="公安机关已立案侦查。",
+    # The referral runs its own flow (referrals); its final outcome lets the branch reach the join.
+    from referrals import services as referrals
+    from referrals.models import Referral
+    from tests.referral_support import sent
+
+    head = UserFactory(username="head_x", agency=investigated.agency, roles=[Role.DIRECTOR])
+    police = UserFactory(username="police_x", agency=lyg_police_agency, roles=[Role.LIAISON])
+    officer = investigated.investigation.investigators.first()
+    referral = sent(Referral.objects.get(case=investigated), officer, head)
+    referral = referrals.referral_accept(referral=referral, by=police, reference="连公刑立〔2026〕8号")
+    assert pending_task(investigated, OutcomeFlow.close) is None
+    referrals.referral_outcome_record(
+        referral=referral, by=police, kind="judgment", summary="判决有罪", decided_on=timezone.localdate()
     )
     assert pending_task(investigated, OutcomeFlow.close) is not None
     case_close(case=investigated, by=alice, summary="移送公安机关立案侦查，结案。")

@@ -37,11 +37,11 @@ def access_investigation_task_by_id(user: User, task_id) -> Task:
 
 def access_outcome_task_by_id(user: User, task_id) -> Task:
     """Return a human task of an outcome process whose case the user may see; 404 otherwise."""
-    from workflows.outcome import OutcomeFlow
+    from workflows.outcome import HUMAN_NODES
 
     task = (
         Task.objects.filter(
-            pk=parse_id(task_id), flow_task__in=[OutcomeFlow.decide, OutcomeFlow.referral, OutcomeFlow.close]
+            pk=parse_id(task_id), flow_task__in=HUMAN_NODES
         )
         .select_related("process")
         .first()

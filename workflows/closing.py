@@ -46,17 +46,7 @@ def closing_context(case: Case, process: OutcomeProcess, by: User) -> dict:
         "totals": {key: yuan(getattr(totals, key)) for key in ("amount", "fund_loss", "patient_money")},
         "tracks": [str(track.get_kind_display()) for track in case.tracks.order_by("pk")],
         "reasoning": process.reasoning,
-        "referral": (
-            {
-                "agency": process.referral_agency.name,
-                "grounds": process.referral_grounds,
-                "sent_on": chinese_date(process.referral_sent_on) if process.referral_sent_on else "",
-                "reference": process.referral_reference,
-                "result": process.referral_result,
-            }
-            if process.referral_agency_id
-            else None
-        ),
+        "referrals": _referrals(case),
         "credit": [
             {"subject": point.subject.name, "points": str(point.points), "reason": point.reason}
             for point in case.credit_points.select_related("subject").order_by("pk")
@@ -87,3 +77,30 @@ def closing_context(case: Case, process: OutcomeProcess, by: User) -> dict:
         "summary": process.closing_summary,
         "approved_by": by.display_name,
     }
+
+
+def _referrals(case: Case) -> list[dict]:
+    """Each referral of the case: where it went, when, the receiving agency's number and what came of it."""
+    from referrals.models import Referral
+
+    rows = []
+    for referral in (
+        Referral.objects.filter(case=case)
+        .select_related("to_agency", "letter")
+        .prefetch_related("outcomes")
+        .order_by("pk")
+    ):
+        outcomes = "；".join(
+            f"{o.get_kind_display()}（{chinese_date(o.decided_on)}）：{o.summary}" for o in referral.outcomes.all()
+        )
+        rows.append(
+            {
+                "agency": referral.to_agency.name,
+                "number": referral.number,
+                "sent_on": chinese_date(timezone.localdate(referral.sent_at)) if referral.sent_at else "",
+                "reference": referral.reference,
+                "status": str(referral.get_status_display()),
+                "result": outcomes or referral.conclusion or referral.reject_reason,
+            }
+        )
+    return rows

@@ -88,14 +88,6 @@ class OutcomeDecisionForm(forms.Form):
         )
 
 
-class ReferralConclusionForm(forms.Form):
-    sent_on = forms.DateField(label=_("Sent on"), widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label=_("Receiving agency's reference"), required=False, max_length=100)
-    result = forms.CharField(
-        label=_("Result of the referral"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class CloseCaseForm(forms.Form):
     summary = forms.CharField(
         label=_("Closing summary"),

@@ -202,10 +202,25 @@ def investigation_close(*, case: Case, by: User, conclusion: str) -> Investigati
 def _report_context(process: InvestigationProcess, by: User) -> dict:
     """The frozen context of the 调查终结报告 (JSON: strings only)."""
     case = Case.objects.select_related("agency").get(pk=process.case_id)
-    evidence = Evidence.objects.filter(case=case).prefetch_related("collected_by").order_by("collected_at", "pk")
+    return {
+        **case_facts_context(case),
+        "investigators": [
+            {"name": user.display_name, "id": user.username}
+            for user in process.investigators.order_by("last_name", "first_name", "username")
+        ],
+        "evidence": evidence_rows(Evidence.objects.filter(case=case)),
+        "summary": process.report_summary,
+        "conclusion": process.conclusion,
+        "approved_by": by.display_name,
+        "approved_on": chinese_date(timezone.localdate(process.closed_at)),
+    }
+
+
+def case_facts_context(case: Case) -> dict:
+    """The case, its subjects and the violations found, as document context (strings only); also
+    what a referral's 调查报告 tells the receiving agency."""
     violations = case.violations.select_related("subject", "item").order_by("subject__name", "pk")
     totals = case_totals(case)
-    closed_on = timezone.localdate(process.closed_at)
     return {
         "agency_name": case.agency.name,
         "case_title": case.title,
@@ -214,19 +229,6 @@ def _report_context(process: InvestigationProcess, by: User) -> dict:
         "subjects": [
             {"name": s.name, "kind_display": str(s.get_kind_display()), "code": s.code}
             for s in case.subjects.order_by("name")
-        ],
-        "investigators": [
-            {"name": user.display_name, "id": user.username}
-            for user in process.investigators.order_by("last_name", "first_name", "username")
-        ],
-        "evidence": [
-            {
-                "kind": str(item.get_kind_display()),
-                "title": item.title,
-                "collected_on": chinese_date(timezone.localdate(item.collected_at)),
-                "collected_by": "、".join(user.display_name for user in item.collected_by.all()),
-            }
-            for item in evidence
         ],
         "violations": [
             {
@@ -245,11 +247,21 @@ def _report_context(process: InvestigationProcess, by: User) -> dict:
             "fund_loss": yuan(totals.fund_loss),
             "patient_money": yuan(totals.patient_money),
         },
-        "summary": process.report_summary,
-        "conclusion": process.conclusion,
-        "approved_by": by.display_name,
-        "approved_on": chinese_date(closed_on),
     }
+
+
+def evidence_rows(evidence) -> list[dict]:
+    return [
+        {
+            "kind": str(item.get_kind_display()),
+            "title": item.title,
+            "collected_on": chinese_date(timezone.localdate(item.collected_at)),
+            "collected_by": "、".join(user.display_name for user in item.collected_by.all()),
+            "place": item.place,
+            "sha256": item.sha256,
+        }
+        for item in evidence.prefetch_related("collected_by").order_by("collected_at", "pk")
+    ]
 
 
 def _period(violation) -> str:

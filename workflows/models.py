@@ -112,10 +112,6 @@ class OutcomeProcess(Process):
         related_name="+",
     )
     referral_grounds = models.TextField(_("grounds for the referral"), blank=True)
-    # The referral's conclusion as recorded by the bureau (the referral flow of a later issue adds the rest).
-    referral_sent_on = models.DateField(_("referral sent on"), null=True, blank=True)
-    referral_reference = models.CharField(_("receiving agency's reference"), max_length=100, blank=True)
-    referral_result = models.TextField(_("result of the referral"), blank=True)
     reasoning = models.TextField(_("reasons for the decision"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -27,13 +27,6 @@ from workflows.models import OutcomeProcess
 from workflows.tasks import complete_task
 from workflows.triage import OPEN_TASK_STATUSES
 
-# Partner agencies a case is referred to (domain.md §7); the procuratorate gets a copy of police referrals.
-REFERRAL_AGENCY_KINDS = (
-    Agency.Kind.POLICE,
-    Agency.Kind.DISCIPLINE,
-    Agency.Kind.HEALTH,
-    Agency.Kind.MARKET,
-)
 # Points one decision may give a subject; the credit rules (a later issue) score and blacklist.
 MAX_CREDIT_POINTS = 12
 
@@ -69,8 +62,8 @@ class OutcomeFlow(flow.Flow):
     agreement = flow.Handle(this.finish_track).Next(this.join)
     # Waits for the penalty flows of the case (track_done).
     penalty = flow.Handle(this.finish_track).Next(this.join)
-    # The bureau records the referral's conclusion.
-    referral = flow.View(_task_view).Permission("casework.decide_case", obj=_case).Next(this.join)
+    # Waits for the referral flows of the case (referrals.services.after_step → track_done).
+    referral = flow.Handle(this.finish_track).Next(this.join)
     # Credit points are recorded with the decision: the branch only marks its track done.
     credit = flow.Function(this.finish_credit).Next(this.join)
     join = flow.Join().Next(this.close)
@@ -92,7 +85,13 @@ def _mark_track_finished(case_id: int, kind: str) -> None:
     CaseTrack.objects.filter(case_id=case_id, kind=kind, finished_at__isnull=True).update(finished_at=timezone.now())
 
 
-HANDLE_NODES = {CaseTrack.Kind.AGREEMENT: "agreement", CaseTrack.Kind.PENALTY: "penalty"}
+HANDLE_NODES = {
+    CaseTrack.Kind.AGREEMENT: "agreement",
+    CaseTrack.Kind.PENALTY: "penalty",
+    CaseTrack.Kind.REFERRAL: "referral",
+}
+# The human tasks of the outcome flow (the Handle nodes wait for other flows).
+HUMAN_NODES = (OutcomeFlow.decide, OutcomeFlow.close)
 
 
 def outcome_start(*, case: Case) -> OutcomeProcess:
@@ -129,7 +128,9 @@ class OutcomeChoice:
 
 def referral_agencies(case: Case):
     """Partner agencies of the case's region a referral may go to."""
-    return Agency.objects.filter(region_id=case.agency.region_id, kind__in=REFERRAL_AGENCY_KINDS).order_by("kind")
+    from referrals.services import receiving_agencies
+
+    return receiving_agencies(case)
 
 
 def check_choice(*, case: Case, choice: OutcomeChoice) -> None:
@@ -219,6 +220,10 @@ def outcome_decide(*, case: Case, by: User, choice: OutcomeChoice) -> OutcomePro
 
             for subject in choice.agreement_subjects:
                 agreement_start(case=locked, subject=subject, by=by)
+        if process.referral:
+            from referrals.services import referral_start
+
+            referral_start(case=locked, to_agency=choice.referral_agency, grounds=process.referral_grounds, by=by)
 
     with transaction.atomic(), acting(by):
         complete_task(task, by, act)
@@ -234,43 +239,31 @@ def track_done(*, case: Case, kind: str, by: User | None = None) -> bool:
     node_name = HANDLE_NODES.get(kind)
     if node_name is None:
         raise ValueError(f"{kind} is not a track other flows finish")
+    returned = kind == CaseTrack.Kind.PENALTY and _returned_referrals_done(case, by)
     task = pending_task(case, getattr(OutcomeFlow, node_name))
     if task is None:
-        return False
+        return returned
     with acting(by):
         getattr(OutcomeFlow, node_name).run(task, kind=kind)
     return True
 
 
-def referral_conclude(*, case: Case, by: User, sent_on, reference: str, result: str) -> OutcomeProcess:
-    """Record that the referral was sent and what the receiving agency did with it."""
-    if not by.has_perm("casework.decide_case", case):
-        raise PermissionDenied
-    task = pending_task(case, OutcomeFlow.referral)
-    if task is None:
-        raise AlreadyDecided()
-    errors = {}
-    if sent_on is None:
-        errors["sent_on"] = [_("Give the date the referral was sent.")]
-    elif sent_on > timezone.localdate():
-        errors["sent_on"] = [_("The date cannot be in the future.")]
-    if not (result or "").strip():
-        errors["result"] = [_("Describe what the receiving agency decided.")]
-    if errors:
-        raise InvalidInput(errors=errors)
+def _returned_referrals_done(case: Case, by: User | None) -> bool:
+    """Penalties a refused referral went back to (Art.10) are done: that referral ends, and with it
+    perhaps the case's referral track. True when such a referral was waiting."""
+    from referrals.services import after_step
+    from workflows.referral import ReferralFlow
 
-    def act(process: OutcomeProcess) -> None:
-        if sent_on < timezone.localdate(process.decided_at):
-            raise InvalidInput(errors={"sent_on": [_("The referral cannot be sent before it was decided.")]})
-        process.referral_sent_on = sent_on
-        process.referral_reference = (reference or "").strip()
-        process.referral_result = result.strip()
-        process.save(update_fields=["referral_sent_on", "referral_reference", "referral_result"])
-        _mark_track_finished(case.pk, CaseTrack.Kind.REFERRAL)
-
-    with transaction.atomic(), acting(by):
-        complete_task(task, by, act)
-    return OutcomeProcess.objects.get(pk=task.process_id)
+    waiting = Task.objects.filter(
+        process__referralprocess__referral__case=case, flow_task=ReferralFlow.penalty, status__in=OPEN_TASK_STATUSES
+    ).select_related("process__referralprocess__referral")
+    found = False
+    for task in waiting:
+        with acting(by):
+            ReferralFlow.penalty.run(task)
+        after_step(referral=task.process.referralprocess.referral, by=by)
+        found = True
+    return found
 
 
 def case_close(*, case: Case, by: User, summary: str) -> OutcomeProcess:

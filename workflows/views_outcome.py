@@ -1,4 +1,4 @@
-"""The outcome flow's task pages: decide the tracks, record the referral's conclusion, close the case."""
+"""The outcome flow's task pages: decide the tracks, close the case."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +12,8 @@ from casework.errors import AlreadyDecided, DomainError
 from casework.findings import case_totals
 from casework.webutils import add_domain_errors
 from workflows.access import access_outcome_task_by_id
-from workflows.forms_outcome import CloseCaseForm, OutcomeDecisionForm, ReferralConclusionForm
-from workflows.outcome import OutcomeFlow, case_close, outcome_decide, referral_agencies, referral_conclude
+from workflows.forms_outcome import CloseCaseForm, OutcomeDecisionForm
+from workflows.outcome import case_close, outcome_decide, referral_agencies
 from workflows.triage import OPEN_TASK_STATUSES
 
 
@@ -30,8 +30,6 @@ class OutcomeTaskView(View):
     def form(self, data=None):
         if self.step == "decide":
             return OutcomeDecisionForm(data, case=self.case, referral_agencies=referral_agencies(self.case))
-        if self.step == "referral":
-            return ReferralConclusionForm(data)
         return CloseCaseForm(data)
 
     def render(self, request, form):
@@ -73,15 +71,10 @@ class OutcomeTaskView(View):
 
     def act(self, user, form) -> str:
         data = form.cleaned_data
-        if self.task.flow_task == OutcomeFlow.decide:
+        if self.step == "decide":
             process = outcome_decide(case=self.case, by=user, choice=form.choice())
             if process.has_tracks:
                 return _("Decision recorded; the chosen tracks have started.")
             return _("Decision recorded; the case awaits closing.")
-        if self.task.flow_task == OutcomeFlow.referral:
-            referral_conclude(
-                case=self.case, by=user, sent_on=data["sent_on"], reference=data["reference"], result=data["result"]
-            )
-            return _("The referral's conclusion has been recorded.")
         case_close(case=self.case, by=user, summary=data["summary"])
         return _("The case is closed; the closing report has been issued.")

@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.inclusion_tag("workflows/outcome_panel.html", takes_context=True)
 def outcome_panel(context, case):
-    from workflows.outcome import OutcomeFlow
+    from workflows.outcome import HUMAN_NODES
 
     user = context["request"].user
     process = (
@@ -26,7 +26,7 @@ def outcome_panel(context, case):
     if process is not None:
         task = (
             Task.objects.filter(process=process, status__in=OPEN_TASK_STATUSES)
-            .filter(flow_task__in=[OutcomeFlow.decide, OutcomeFlow.referral, OutcomeFlow.close])
+            .filter(flow_task__in=HUMAN_NODES)
             .order_by("pk")
             .first()
         )
@@ -44,7 +44,7 @@ def outcome_panel(context, case):
 @register.inclusion_tag("workflows/outcome_tasks.html", takes_context=True)
 def outcome_tasks(context):
     """Open outcome tasks (decide, referral conclusion, closing) of cases the user decides on."""
-    from workflows.outcome import OutcomeFlow
+    from workflows.outcome import HUMAN_NODES
 
     user = context["request"].user
     decidable = with_group_grant(Case.objects.all(), user, "decide_case").values("pk")
@@ -55,7 +55,7 @@ def outcome_tasks(context):
     tasks = list(
         Task.objects.filter(
             status__in=OPEN_TASK_STATUSES,
-            flow_task__in=[OutcomeFlow.decide, OutcomeFlow.referral, OutcomeFlow.close],
+            flow_task__in=HUMAN_NODES,
             process__outcomeprocess__case__in=decidable,
         )
         .annotate(due=Subquery(soonest))
