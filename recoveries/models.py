@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models import Case as When_
+from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -217,9 +217,7 @@ class InstalmentQuerySet(models.QuerySet):
 
     def overdue(self, today: datetime.date | None = None):
         """Unpaid instalments of open recoveries whose due date has passed."""
-        return self.unpaid().filter(
-            due_on__lt=today or timezone.localdate(), debtor__recovery__closed_on__isnull=True
-        )
+        return self.unpaid().filter(due_on__lt=today or timezone.localdate(), debtor__recovery__closed_on__isnull=True)
 
 
 class Instalment(models.Model):
@@ -258,7 +256,9 @@ class RecoveryMeeting(models.Model):
     recovery = models.ForeignKey(
         Recovery, verbose_name=_("recovery"), on_delete=models.CASCADE, related_name="meetings"
     )
-    court = models.ForeignKey("organisation.Agency", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
+    court = models.ForeignKey(
+        "organisation.Agency", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+"
+    )
     held_on = models.DateField(_("held on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     attending = models.ManyToManyField(Debtor, verbose_name=_("debtors attending"), related_name="meetings")
