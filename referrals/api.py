@@ -14,6 +14,7 @@ from referrals.models import Referral
 from referrals.selectors import referral_detail, referral_list
 from referrals.serializers import (
     AcceptIn,
+    ForwardedSerializer,
     ForwardIn,
     OutcomeIn,
     OutcomeSerializer,
@@ -80,7 +81,7 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
         data = self._input(RejectIn)
         return self._detail(services.referral_reject(referral=referral, by=request.user, reason=data["reason"]))
 
-    @extend_schema(request=ForwardIn, responses=ReferralDetailSerializer)
+    @extend_schema(request=ForwardIn, responses=ForwardedSerializer)
     @route(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         """Not your jurisdiction: forward to the competent agency (by code) with the reason."""
@@ -89,7 +90,15 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
         referral = services.referral_forward(
             referral=referral, by=request.user, agency_code=data["agency"], reason=data["reason"]
         )
-        return self._detail(referral)
+        # The caller's agency no longer sees the referral: answer with where it went.
+        return Response(
+            {
+                "id": referral.pk,
+                "status": referral.status,
+                "status_display": referral.get_status_display(),
+                "to_agency": {"code": referral.to_agency.code, "name": referral.to_agency.name},
+            }
+        )
 
     @extend_schema(request=OutcomeIn, responses={200: OutcomeSerializer})
     @route(detail=True, methods=["post"])

@@ -180,6 +180,13 @@ class ForwardIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ForwardedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    to_agency = AgencyRefSerializer()
+
+
 class OutcomeIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReferralOutcome.Kind.choices)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
