@@ -17,7 +17,6 @@ from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
 from penalties import urls as urls_penalties
 from recoveries import urls as urls_recoveries
-from recoveries import urls as urls_recoveries
 from referrals import urls as urls_referrals
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
@@ -39,7 +38,6 @@ api_v1 = [
     *urls_penalties.api_urlpatterns,
     *urls_ledgers.api_urlpatterns,
     *urls_agreements.api_urlpatterns,
-    *urls_recoveries.api_urlpatterns,
     *urls_referrals.api_urlpatterns,
     *urls_recoveries.api_urlpatterns,
     path("", include(router.urls)),
@@ -76,7 +74,6 @@ urlpatterns = [
     *urls_penalties.urlpatterns,
     *urls_ledgers.urlpatterns,
     *urls_agreements.urlpatterns,
-    *urls_recoveries.urlpatterns,
     *urls_referrals.urlpatterns,
     *urls_recoveries.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
