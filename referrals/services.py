@@ -343,6 +343,7 @@ def _ensure_received(referral: Referral, by: User) -> None:
 
 
 def _check_deciding(referral: Referral) -> None:
+    referral.refresh_from_db(fields=["status"])
     if referral.status not in (Status.AWAITING_RECEIPT, Status.RECEIVED):
         raise AlreadyDecided(_("This referral has already been decided."))
 
@@ -529,6 +530,7 @@ def referral_outcome_record(
     if kind != ReferralOutcome.Kind.JUDGMENT and (sentence.strip() or restitution_ordered):
         errors["sentence"] = [_("A sentence and restitution belong to a judgment.")]
     _raise(errors)
+    referral.refresh_from_db(fields=["status", "decided_at"])
     if referral.status != Status.ACCEPTED:
         raise AlreadyDecided(_("Outcomes are reported on an accepted referral that is not concluded."))
     if decided_on < timezone.localdate(referral.decided_at):

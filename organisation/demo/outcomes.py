@@ -1,25 +1,38 @@
 """Outcome decisions on the demo cases whose investigation report is issued.
 
-One case awaits its decision; one is closed without further action; one was referred to the police
-and closed; one referral still runs; the rest go to the penalty track, the agreement track or both,
+One case awaits its decision; one is closed without further action; referrals to the police in every
+state (concluded by a judgment and closed, refused, received and awaiting the decision, sent and
+awaiting receipt, still prepared by the officers); the rest go to the penalty track, the agreement track or both,
 and the tracks' own demo code (organisation.demo.penalties / .agreements) drives them onwards.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
 from casework.models import Case, Subject
 from organisation.demo.history import on
 from organisation.models import Agency, User
-from workflows.outcome import CreditAward, OutcomeChoice, case_close, outcome_decide, referral_conclude
+from organisation.roles import Role
+from referrals import services as referrals
+from referrals.models import Referral, ReferralGround
+from workflows.outcome import CreditAward, OutcomeChoice, case_close, outcome_decide
 
 AGREEMENT_KINDS = (Subject.Kind.INSTITUTION, Subject.Kind.PHARMACY)
 PENALTY_KINDS = (Subject.Kind.INSTITUTION, Subject.Kind.PHARMACY, Subject.Kind.INSURED)
 
 # The first cases with an issued investigation report: one waits for its decision, one is closed
-# without further action, one referral is concluded and closed, one still runs.
-FIRST = ("awaiting", "no_action", "referral_closed", "referral_running")
+# without further action, then one referral to the police in each state.
+FIRST = (
+    "awaiting",
+    "no_action",
+    "referral_closed",
+    "referral_refused",
+    "referral_received",
+    "referral_sent",
+    "referral_preparing",
+)
 # Then cases with an institution or pharmacy found in breach go to the agreement track (the first two
 # also to a penalty) until there are this many; the rest go to the penalty track.
 AGREEMENT_CASES = 5
@@ -74,18 +87,7 @@ def _decide(case: Case, plan: str, subjects: list[Subject], *, head: User, polic
             credit=[CreditAward(s, 12, "涉嫌欺诈骗保，移送公安机关") for s in subjects[:1]],
         )
         outcome_decide(case=case, by=head, choice=choice)
-        if plan == "referral_closed":
-            sent = case.opened_at + datetime.timedelta(days=4)
-            with on(case.opened_at + datetime.timedelta(days=20)):
-                referral_conclude(
-                    case=case,
-                    by=head,
-                    sent_on=timezone.localdate(sent),
-                    reference=f"{police.number_prefix}刑立〔{timezone.localdate(sent).year}〕{case.sequence}号",
-                    result="公安机关已立案侦查，并将侦查结果函告我局。",
-                )
-            with on(case.opened_at + datetime.timedelta(days=21)):
-                case_close(case=case, by=head, summary="本案已移送公安机关立案侦查，行政处理部分已终结，予以结案。")
+        _refer(case, plan, head=head, police=police)
         return
     penalty = [s for s in subjects if s.kind in PENALTY_KINDS] if plan in ("penalty", "both") else []
     agreement = [s for s in subjects if s.kind in AGREEMENT_KINDS] if plan in ("agreement", "both") else []
@@ -100,3 +102,72 @@ def _decide(case: Case, plan: str, subjects: list[Subject], *, head: User, polic
             reasoning="根据调查终结报告认定的事实，依法依约处理。",
         ),
     )
+
+
+def _user(agency, role: str) -> User:
+    return User.objects.filter(agency=agency, groups__role_group__role=role).order_by("pk").first()
+
+
+def _refer(case: Case, plan: str, *, head: User, police: Agency) -> None:
+    """Take the referral as far as the plan says, each step on its own day."""
+    if plan == "referral_preparing":
+        return
+    referral = Referral.objects.get(case=case)
+    officer = case.investigation.investigators.order_by("pk").first()
+    director = _user(case.agency, Role.DIRECTOR)
+    liaison = _user(police, Role.LIAISON)
+    start = case.opened_at + DECIDED_AFTER
+    with on(start + datetime.timedelta(hours=20)):
+        referrals.referral_report(
+            referral=referral,
+            by=officer,
+            grounds=list(ReferralGround.objects.filter(code__in=["fraud_amount", "forged_documents"])),
+            facts="经查，当事人伪造住院病历、虚构住院事实，骗取医疗保障基金，数额较大，涉嫌诈骗罪。",
+            evidence=list(case.evidence.all()),
+        )
+    with on(start + datetime.timedelta(days=2)):
+        referrals.referral_approve(referral=referral, by=director, approve=True, note="同意移送公安机关。")
+    with on(start + datetime.timedelta(days=2, hours=3)):
+        referrals.referral_send(referral=referral, by=officer)
+    if plan == "referral_sent":
+        return
+    with on(start + datetime.timedelta(days=3)):
+        referrals.referral_receipt(referral=referral, by=liaison)
+    if plan == "referral_received":
+        return
+    if plan == "referral_refused":
+        with on(start + datetime.timedelta(days=4)):
+            referrals.referral_reject(
+                referral=referral, by=liaison, reason="现有证据不足以证明当事人具有非法占有目的，不予立案。"
+            )
+        return
+    year = timezone.localdate(start).year
+    with on(start + datetime.timedelta(days=4)):
+        referrals.referral_accept(
+            referral=referral,
+            by=liaison,
+            reference=f"{police.number_prefix}刑立〔{year}〕{case.sequence}号",
+            note="已立案侦查。",
+        )
+    with on(start + datetime.timedelta(days=5)):
+        referrals.referral_handover(referral=referral, by=officer, on=timezone.localdate())
+    with on(start + datetime.timedelta(days=6)):
+        referrals.referral_outcome_record(
+            referral=referral,
+            by=liaison,
+            kind="investigation",
+            summary="已对犯罪嫌疑人采取刑事强制措施。",
+            decided_on=timezone.localdate(),
+        )
+    with on(start + datetime.timedelta(days=16)):
+        referrals.referral_outcome_record(
+            referral=referral,
+            by=liaison,
+            kind="judgment",
+            summary="人民法院以诈骗罪判处被告人有期徒刑三年，并责令退赔医保基金损失。",
+            decided_on=timezone.localdate(),
+            sentence="有期徒刑三年，并处罚金人民币五万元",
+            restitution_ordered=sum((v.fund_loss for v in case.violations.all()), Decimal("0.00")),
+        )
+    with on(start + datetime.timedelta(days=17)):
+        case_close(case=case, by=head, summary="本案已移送公安机关，经人民法院判决，行政处理部分已终结，予以结案。")
