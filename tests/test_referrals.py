@@ -251,3 +251,16 @@ class TestAccess:
         assert not Case.objects.visible_to(police).exists()
         visible = set(Document.objects.visible_to(police).values_list("kind", flat=True))
         assert visible == {"criminal_referral_letter", "referral_report", "exhibit_list"}
+
+
+def test_deadline_reminders_go_to_the_side_that_must_act(sent_referral, police, police2, alice, bob):
+    from workflows.models import Reminder
+    from workflows.reminders import send_reminders
+
+    services.referral_receipt(referral=sent_referral, by=police)
+    send_reminders(today=timezone.localdate())
+    reminded = set(Reminder.objects.values_list("user__username", flat=True))
+    assert {"police", "police2"} <= reminded and "bob" not in reminded
+    services.referral_reject(referral=sent_referral, by=police, reason="不予立案。")
+    send_reminders(today=timezone.localdate())
+    assert Reminder.objects.filter(user=alice).exists()

@@ -18,6 +18,9 @@ from config.live import notify_users
 from intake.models import Report
 from organisation.models import User
 from organisation.roles import Role
+from referrals import rules as referral_rules
+from referrals.models import DEADLINE_REF_PREFIX as REFERRAL_REF
+from referrals.models import Referral
 from workflows.models import Reminder
 
 # A deadline is "near" this many calendar days before it falls due (and stays near once passed).
@@ -79,8 +82,10 @@ def due_soon(today: datetime.date) -> list[Due]:
         for deadline in Deadline.objects.open()
         .filter(due__lte=horizon)
         .exclude(ref__startswith=AGREEMENT_REF)
+        .exclude(ref__startswith=REFERRAL_REF)
         .select_related("case")
     ]
+    items += _referral_dues(horizon)
     # Agreement sanctions (agreements app): the handling agency acts, so its agreement managers are reminded.
     agreement_deadlines = list(Deadline.objects.open().filter(due__lte=horizon, ref__startswith=AGREEMENT_REF))
     actions = AgreementAction.objects.select_related("subject").in_bulk(
@@ -100,6 +105,43 @@ def due_soon(today: datetime.date) -> list[Due]:
         for deadline in agreement_deadlines
         if (action := actions.get(int(deadline.ref.removeprefix(AGREEMENT_REF)))) is not None
     ]
+    return items
+
+
+def _referral_dues(horizon: datetime.date) -> list[Due]:
+    """Referral deadlines: the receiving agency's liaisons for its steps, the procuratorate's for
+    supervision, the bureau's section heads and head for the rest."""
+    deadlines = list(Deadline.objects.open().filter(due__lte=horizon, ref__startswith=REFERRAL_REF))
+    referrals = Referral.objects.select_related("case").in_bulk(
+        [int(deadline.ref.removeprefix(REFERRAL_REF)) for deadline in deadlines]
+    )
+    items = []
+    for deadline in deadlines:
+        referral = referrals.get(int(deadline.ref.removeprefix(REFERRAL_REF)))
+        if referral is None:
+            continue
+        if deadline.step in referral_rules.RECEIVER_STEPS:
+            agency_id, roles = referral.to_agency_id, (Role.LIAISON,)
+        elif deadline.step == "referral_supervision":
+            agency_id, roles = referral.procuratorate_id, (Role.LIAISON,)
+        else:
+            agency_id, roles = referral.agency_id, DECIDERS
+        items.append(
+            Due(
+                Reminder.Kind.CASE_DEADLINE,
+                deadline.pk,
+                deadline.due,
+                agency_id,
+                roles,
+                _("Referral %(number)s: %(step)s by %(due)s")
+                % {
+                    "number": referral.number or referral.case.number,
+                    "step": deadline.get_step_display(),
+                    "due": deadline.due,
+                },
+                reverse("referral-detail", args=[referral.pk]),
+            )
+        )
     return items
 
 
