@@ -110,7 +110,7 @@ def check_reporter(reporter: dict | None, errors: dict) -> dict:
     return {**reporter, "phone": phone, "id_number": id_number}
 
 
-def _resolve_subject(*, kind: str, name: str, code: str, region: Region) -> Subject:
+def resolve_subject(*, kind: str, name: str, code: str, region: Region) -> Subject:
     """The registry subject the reporter means, or a new one marked 待核实 for the clerk to check."""
     regions = region.descendant_ids() | {node.pk for node in region.ancestors_and_self()}
     if code:
@@ -195,7 +195,7 @@ def report_submit(
     secret = codes.new_secret()
     try:
         with transaction.atomic():
-            subject = _resolve_subject(kind=subject_kind, name=subject_name, code=subject_code, region=region)
+            subject = resolve_subject(kind=subject_kind, name=subject_name, code=subject_code, region=region)
             lead = triage_start(
                 agency=agency,
                 source_kind=CHANNEL_SOURCE.get(channel, "report"),

@@ -114,3 +114,23 @@ class OutcomeForm(forms.Form):
             return parse_yuan(value, field="restitution_ordered")
         except InvalidInput as error:
             raise forms.ValidationError(error.errors["restitution_ordered"]) from error
+
+
+class CounterReferralForm(forms.Form):
+    bureau = forms.ChoiceField(label=_("To the medical security bureau"))
+    subject_kind = forms.ChoiceField(label=_("Kind of subject"))
+    subject_name = forms.CharField(label=_("Subject name"), max_length=120)
+    subject_code = forms.CharField(label=_("Subject code (if known)"), max_length=40, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Facts and what the bureau should handle"), **TEXT)
+    reference = forms.CharField(label=_("Your reference"), max_length=100, required=False)
+    referral = forms.ModelChoiceField(label=_("Related referral"), queryset=None, required=False)
+
+    def __init__(self, *args, bureaus, referrals, **kwargs):
+        from casework.models import Subject
+
+        super().__init__(*args, **kwargs)
+        self.fields["bureau"].choices = [(b.code, b.name) for b in bureaus]
+        self.fields["subject_kind"].choices = Subject.Kind.choices
+        self.fields["referral"].queryset = referrals
+        self.fields["referral"].label_from_instance = lambda r: f"{r.number} · {r.agency.name}"

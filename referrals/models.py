@@ -315,6 +315,35 @@ class ReferralOutcome(models.Model):
         return self.kind in self.FINAL
 
 
+class CounterReferral(models.Model):
+    """A lead a partner agency sends to the bureau (反向移送), e.g. for administrative handling after
+    the police refused a case; it arrives as a lead in the bureau's triage."""
+
+    lead = models.OneToOneField("casework.Lead", on_delete=models.CASCADE, related_name="counter_referral")
+    from_agency = models.ForeignKey(
+        "organisation.Agency", verbose_name=_("from"), on_delete=models.PROTECT, related_name="counter_referrals"
+    )
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("related referral"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="counter_referrals",
+    )
+    reference = models.CharField(_("sender's reference"), max_length=100, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("counter-referral")
+        verbose_name_plural = _("counter-referrals")
+
+    def __str__(self) -> str:
+        return f"{self.from_agency} → {self.lead_id}"
+
+
 class ReferralProcess(Process):
     """The referral's way through both agencies (workflows.referral.ReferralFlow)."""
 

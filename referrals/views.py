@@ -16,7 +16,7 @@ from casework.access import parse_id
 from casework.errors import AlreadyDecided, DomainError
 from casework.webutils import add_domain_errors, paginate
 from intake import attachments
-from referrals import forms, services
+from referrals import counter, forms, services
 from referrals.access import access_referral_by_id
 from referrals.models import Referral
 from referrals.selectors import referral_detail, referral_list, waiting_for
@@ -232,6 +232,7 @@ def referral_list_view(request):
         "kind": kind,
         "statuses": Referral.Status.choices,
         "kinds": Referral.Kind.choices,
+        "may_send_leads": counter.may_send(request.user),
     }
     return render(request, "referrals/referral_list.html", context)
 
@@ -309,3 +310,40 @@ def _human_nodes():
     from workflows.referral import HUMAN_NODES
 
     return HUMAN_NODES
+
+
+@login_required
+def counter_referral_new(request):
+    """A partner agency's liaison sends the bureau a lead (反向移送); it lands in the bureau's triage."""
+    if not counter.may_send(request.user):
+        raise PermissionDenied
+    form = forms.CounterReferralForm(
+        request.POST or None,
+        bureaus=counter.bureaus_for(request.user),
+        referrals=counter.related_referrals(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            counter.counter_referral_submit(
+                by=request.user,
+                bureau_code=data.pop("bureau"),
+                **data,
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("The lead has been sent to the bureau's triage."))
+            return redirect("counter-referral-list")
+    return render(request, "referrals/counter_referral_form.html", {"form": form})
+
+
+@login_required
+def counter_referral_list(request):
+    """What the user's agency has sent the bureau, with where each lead stands."""
+    from referrals.models import CounterReferral
+
+    sent = CounterReferral.objects.filter(from_agency_id=request.user.agency_id).select_related(
+        "lead__agency", "referral__letter"
+    )
+    return render(request, "referrals/counter_referral_list.html", {"page": paginate(request, sent)})

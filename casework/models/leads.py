@@ -37,6 +37,7 @@ class Lead(PipelineMixin, models.Model):
         INSPECTION = "inspection", _("Inspection finding")
         ASSIST_REQUEST = "assist_request", _("Assist request")
         SUPERIOR = "superior", _("Assigned by superior")
+        REFERRAL = "referral", _("Referred by a partner agency")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting triage")
