@@ -114,7 +114,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # channels-redis: a process's sockets share one Redis inbox, so its capacity bounds a fan-out to them all;
+    # many sockets at once need connections; redis-py's 5 s read timeout must outlast the 5 s BZPOPMIN.
+    _redis_host = {"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [_redis_host], "capacity": envint("CHANNEL_CAPACITY", "2000")},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -217,6 +225,9 @@ SPECTACULAR_SETTINGS = {
         "AgreementDecisionEnum": "agreements.models.AgreementAction.Decision",
         "AgreementCheckResultEnum": "agreements.models.AgreementAction.CheckResult",
         "AgreementMeasureKindEnum": "agreements.models.AgreementMeasure.Kind",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "ReferralKindEnum": "referrals.models.Referral.Kind",
+        "ReferralOutcomeKindEnum": "referrals.models.ReferralOutcome.Kind",
     },
     # Swagger UI served from our own static files: intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
