@@ -24,7 +24,7 @@ from recoveries.serializers import (
 
 class RecoveryFilter(django_filters.FilterSet):
     court = django_filters.CharFilter(method="filter_court", help_text="court agency id or code")
-    status = django_filters.ChoiceFilter(choices=Status.choices)
+    status = django_filters.ChoiceFilter(choices=Status.choices, help_text="following | enforcing | closed")
     debtor = django_filters.CharFilter(method="filter_debtor", help_text="part of a debtor's name")
     overdue = django_filters.BooleanFilter(field_name="overdue", help_text="an instalment or promise past due")
 

@@ -40,7 +40,9 @@ class RecoverySerializer(serializers.ModelSerializer):
     case = RecoveryCaseRefSerializer(read_only=True)
     agency = RecoveryAgencyRefSerializer(read_only=True)
     court = RecoveryAgencyRefSerializer(read_only=True)
-    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    # Plain strings, not enums: "status" and "kind" name other choice sets in the schema already.
+    status = serializers.CharField(read_only=True, help_text=" | ".join(Status.values))
+    kind = serializers.CharField(read_only=True, help_text=" | ".join(Recovery.Kind.values))
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     debtors = RecoveryDebtorRefSerializer(many=True, read_only=True)
     ordered = money()
@@ -124,6 +126,8 @@ class RecoveryDebtorSerializer(serializers.ModelSerializer):
 
 
 class RecoveryStepSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=" | ".join(EnforcementStep.Kind.values))
+
     class Meta:
         model = EnforcementStep
         fields = ["id", "kind", "happened_on", "note"]
