@@ -101,6 +101,12 @@ def test_each_city_has_subjects_leads_and_cases_in_every_state(demo_output):
         assert leads.pending().exclude(pk__in=leads.overdue()).exists(), "some pending leads are fresh"
         assert 25 <= leads.count() <= 60
     assert set(Lead.objects.values_list("source_kind", flat=True)) == set(Lead.SourceKind.values)
+    # api.md: each city has a referral to its police awaiting receipt and one awaiting decision.
+    from referrals.models import Referral
+
+    for city in CITY_PREFIXES:
+        statuses = set(Referral.objects.filter(to_agency__code=f"{city}-police").values_list("status", flat=True))
+        assert {"awaiting_receipt", "received", "rejected", "concluded"} <= statuses
     insured = Subject.objects.filter(kind="insured").exclude(id_number_masked="")
     assert insured.exists() and all("*" in s.id_number_masked for s in insured)
     assert not Lead.objects.filter(status=Lead.Status.DISMISSED, decision_reason="").exists()

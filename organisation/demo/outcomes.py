@@ -16,6 +16,7 @@ from organisation.demo.history import on
 from organisation.models import Agency, User
 from organisation.roles import Role
 from referrals import services as referrals
+from referrals.counter import counter_referral_submit
 from referrals.models import Referral, ReferralGround
 from workflows.outcome import CreditAward, OutcomeChoice, case_close, outcome_decide
 
@@ -139,6 +140,18 @@ def _refer(case: Case, plan: str, *, head: User, police: Agency) -> None:
         with on(start + datetime.timedelta(days=4)):
             referrals.referral_reject(
                 referral=referral, by=liaison, reason="现有证据不足以证明当事人具有非法占有目的，不予立案。"
+            )
+        # The police send the matter back for administrative handling (反向移送): a lead in the bureau's triage.
+        with on(start + datetime.timedelta(days=5)):
+            counter_referral_submit(
+                by=liaison,
+                bureau_code=case.agency.code,
+                subject_kind=case.subjects.order_by("pk").first().kind,
+                subject_name=case.subjects.order_by("pk").first().name,
+                title="不予立案案件移回医保部门行政处理",
+                description="经审查，现有证据不足以追究刑事责任，但当事人违规使用医保基金的事实存在，建议依法作行政处理。",
+                reference=f"{police.number_prefix}不立〔{timezone.localdate(start).year}〕{case.sequence}号",
+                referral=referral,
             )
         return
     year = timezone.localdate(start).year
