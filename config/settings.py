@@ -116,13 +116,14 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     # channels-redis: a process's sockets share one Redis inbox, so its capacity bounds a fan-out to them all;
     # many sockets at once need connections; redis-py's 5 s read timeout must outlast the 5 s BZPOPMIN.
+    # REDIS_CHANNEL_LAYER=pubsub picks its Pub/Sub layer instead (beta; fans out faster: benchmarks/README.md).
     _redis_host = {"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis_host], "capacity": envint("CHANNEL_CAPACITY", "2000")},
-        }
-    }
+    if os.getenv("REDIS_CHANNEL_LAYER", "core") == "pubsub":
+        _layer = {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
+    else:
+        _config = {"hosts": [_redis_host], "capacity": envint("CHANNEL_CAPACITY", "2000")}
+        _layer = {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": _config}
+    CHANNEL_LAYERS = {"default": _layer}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
