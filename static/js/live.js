@@ -104,7 +104,7 @@
 
   // Live regions --------------------------------------------------------------------------------
 
-  var regionsDue = false;
+  var dueTypes = []; // event types whose regions wait for a refresh
   var regionsBusy = false;
 
   function listens(region, type) {
@@ -116,7 +116,7 @@
     var regions = document.querySelectorAll("[data-live-region]");
     var matched = Array.prototype.some.call(regions, function (region) { return listens(region, type); });
     if (!matched) return;
-    regionsDue = true;
+    if (dueTypes.indexOf(type) < 0) dueTypes.push(type);
     window.setTimeout(refreshRegions, 300);
   }
 
@@ -126,8 +126,9 @@
   }
 
   function refreshRegions() {
-    if (!regionsDue || regionsBusy || document.hidden) return;
-    regionsDue = false;
+    if (!dueTypes.length || regionsBusy || document.hidden) return;
+    var types = dueTypes;
+    dueTypes = [];
     regionsBusy = true;
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Requested-With": "XMLHttpRequest" } })
       .then(function (response) {
@@ -139,6 +140,7 @@
         var fresh = new DOMParser().parseFromString(html, "text/html");
         var regions = document.querySelectorAll("[data-live-region]");
         Array.prototype.forEach.call(regions, function (region, index) {
+          if (!types.some(function (type) { return listens(region, type); })) return;
           var next = counterpart(region, index, fresh);
           // Never pull the page from under someone typing in it.
           if (!next || region.contains(document.activeElement)) return;
@@ -148,7 +150,7 @@
       .catch(function () {})
       .then(function () {
         regionsBusy = false;
-        if (regionsDue) window.setTimeout(refreshRegions, 300);
+        if (dueTypes.length) window.setTimeout(refreshRegions, 300);
       });
   }
 
