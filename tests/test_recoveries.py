@@ -14,11 +14,12 @@ from casework.errors import InvalidInput, InvalidTransition
 from recoveries import services
 from recoveries.demo import demo_recoveries
 from recoveries.models import Debtor, Instalment, Promise, Recovery, RecoveryPayment, Status
-from recoveries.reminders import recovery_due_items, recovery_reminders
+from recoveries.reminders import recovery_due_items
 from recoveries.selectors import recovery_totals
 from tests.test_recoveries_support import *  # noqa: F403 — fixtures
 from tests.test_recoveries_support import BANK, days, pay, today
 from workflows.models import Reminder
+from workflows.reminders import send_reminders
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -326,8 +327,8 @@ def test_reminders_go_to_the_officers_once_per_debtor_and_date(recovery, debtors
     items = recovery_due_items(today())
     assert [(i.object_id, i.due) for i in items] == [(debtors[1].pk, days(-1)), (debtors[0].pk, days(2))]
     assert "¥1,000.00" in items[1].title and items[1].url == f"/recoveries/{recovery.pk}/"
-    assert recovery_reminders(today=today()) == 2
-    assert recovery_reminders(today=today()) == 0
+    assert send_reminders(today=today()) == 2
+    assert send_reminders(today=today()) == 0
     assert set(Reminder.objects.values_list("user_id", flat=True)) == {officer.pk}
 
 

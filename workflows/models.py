@@ -69,6 +69,7 @@ class Reminder(models.Model):
         LEAD_DECISION = "lead_decision", _("Decide whether to open a case")
         REPORTER_NOTICE = "reporter_notice", _("Tell the reporter the result")
         CASE_DEADLINE = "case_deadline", _("Case deadline")
+        RECOVERY_DUE = "recovery_due", _("Instalment or promise due (asset recovery)")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.BigIntegerField()

@@ -18,6 +18,7 @@ from config.live import notify_users
 from intake.models import Report
 from organisation.models import User
 from organisation.roles import Role
+from recoveries.reminders import recovery_due_items
 from referrals import rules as referral_rules
 from referrals.models import DEADLINE_REF_PREFIX as REFERRAL_REF
 from referrals.models import Referral
@@ -86,6 +87,7 @@ def due_soon(today: datetime.date) -> list[Due]:
         .select_related("case")
     ]
     items += _referral_dues(horizon)
+    items += recovery_due_items(today)
     # Agreement sanctions (agreements app): the handling agency acts, so its agreement managers are reminded.
     agreement_deadlines = list(Deadline.objects.open().filter(due__lte=horizon, ref__startswith=AGREEMENT_REF))
     actions = AgreementAction.objects.select_related("subject").in_bulk(
