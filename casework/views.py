@@ -124,8 +124,20 @@ def case_detail(request, pk):
         "withdraw_form": WithdrawForm(),
         "history": selectors.history_for(case),
         **_investigation_context(request.user, case, can_act),
+        **_recovery_context(request.user, case),
     }
     return render(request, "casework/case_detail.html", context)
+
+
+def _recovery_context(user, case) -> dict:
+    """Court recoveries (退赔/追缴) the user may read on this case, and whether they may open one."""
+    from recoveries.models import Recovery
+    from recoveries.services import may_open_recovery
+
+    return {
+        "recoveries": list(Recovery.objects.visible_to(user).filter(case=case).select_related("court").order_by("pk")),
+        "may_open_recovery": may_open_recovery(user, case),
+    }
 
 
 def _investigation_context(user, case, can_act: bool) -> dict:
