@@ -62,6 +62,14 @@ def _text(value, field: str, message: str, errors: dict) -> str:
     return value
 
 
+def _required_text(value, field: str, message: str) -> str:
+    """One required text field, or InvalidInput naming it."""
+    errors: dict = {}
+    value = _text(value, field, message, errors)
+    _raise(errors)
+    return value
+
+
 def _raise(errors: dict) -> None:
     if errors:
         raise InvalidInput(errors=errors)
@@ -388,9 +396,7 @@ def _accepted(locked: Referral, by: User, reference: str, note: str) -> None:
 def referral_reject(*, referral: Referral, by: User, reason: str) -> Referral:
     """不予立案/不予受理, with written reasons; the bureau may ask for reconsideration within 3 days."""
     _require(by, HANDLE, referral)
-    errors: dict = {}
-    reason = _text(reason, "reason", _("Give the reasons for refusing the referral."), errors)
-    _raise(errors)
+    reason = _required_text(reason, "reason", _("Give the reasons for refusing the referral."))
     _check_deciding(referral)
     with transaction.atomic():
         _ensure_received(referral, by)
@@ -589,9 +595,7 @@ def fines_paid(case: Case) -> Decimal:
 def referral_reconsideration_request(*, referral: Referral, by: User, reason: str) -> Referral:
     """复议: within 3 days of the refusal; the receiver answers within 3 days."""
     _require(by, SEND, referral)
-    errors: dict = {}
-    reason = _text(reason, "reason", _("Give the reasons for asking to reconsider."), errors)
-    _raise(errors)
+    reason = _required_text(reason, "reason", _("Give the reasons for asking to reconsider."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.REJECTED:
@@ -631,9 +635,7 @@ def can_request_supervision(referral: Referral) -> bool:
 def referral_supervision_request(*, referral: Referral, by: User, reason: str) -> Referral:
     """立案监督: after the police kept their refusal on reconsideration, ask the procuratorate."""
     _require(by, SEND, referral)
-    errors: dict = {}
-    reason = _text(reason, "reason", _("Give the reasons for asking the procuratorate to supervise."), errors)
-    _raise(errors)
+    reason = _required_text(reason, "reason", _("Give the reasons for asking the procuratorate to supervise."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.REJECTED:
@@ -667,9 +669,7 @@ def referral_supervision_request(*, referral: Referral, by: User, reason: str) -
 def referral_supervision_decide(*, referral: Referral, by: User, order_filing: bool, note: str) -> Referral:
     """The procuratorate orders the police to file (they decide again, and must file) or finds the refusal justified."""
     _require(by, SUPERVISE, referral)
-    errors: dict = {}
-    note = _text(note, "note", _("Give the procuratorate's decision and reasons."), errors)
-    _raise(errors)
+    note = _required_text(note, "note", _("Give the procuratorate's decision and reasons."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.SUPERVISION:
@@ -730,9 +730,7 @@ def referral_return_to_penalty(
 def referral_accept_refusal(*, referral: Referral, by: User, note: str) -> Referral:
     """The bureau accepts the refusal; the referral is concluded."""
     _require(by, SEND, referral)
-    errors: dict = {}
-    note = _text(note, "note", _("Record why the refusal is accepted."), errors)
-    _raise(errors)
+    note = _required_text(note, "note", _("Record why the refusal is accepted."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.REJECTED:
