@@ -11,6 +11,7 @@ from organisation.roles import Role
 from penalties.services import penalty_start
 from tests.agreement_fixtures import *  # noqa: F403
 from tests.factories import UserFactory
+from tests.referral_support import lyg_procuratorate, police2, prosecutor, referral_case, sent_referral  # noqa: F401
 from workflows import task_events
 from workflows.agreement import AgreementFlow
 from workflows.investigation import InvestigationFlow, investigation_assign
@@ -159,3 +160,16 @@ class TestAfterCommit:
         with django_capture_on_commit_callbacks(execute=True):
             lead = make_lead()
         assert lead.pk is not None
+
+
+class TestReferralFlow:
+    """The referral flow (workflows/referral.py) needs nothing here: the same mechanism reads its nodes."""
+
+    def test_the_receipt_task_goes_to_the_receiving_liaisons_with_the_referral_page(self, sent_referral, charlie):  # noqa: F811
+        from workflows.referral import ReferralFlow
+
+        task = open_task(ReferralFlow.receipt, process__referralprocess__referral=sent_referral)
+        # The police liaisons of the receiving agency; not the sending bureau's officers, nor another city's.
+        assert told(task) == {"police", "police2"}
+        assert task_events.task_url(task) == reverse("referral-task", args=[task.pk])
+        assert str(sent_referral) in task_events.task_title(task.flow_task, sent_referral)
