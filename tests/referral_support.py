@@ -9,6 +9,7 @@ from casework.models import Evidence
 from organisation.models import Agency
 from organisation.roles import Role
 from referrals import services
+from referrals.grounds import load_grounds
 from referrals.models import Referral, ReferralGround
 from tests.factories import AgencyFactory, UserFactory
 from tests.investigation_support import investigate
@@ -81,6 +82,8 @@ def decided_for_referral(case, head, to_agency, grounds="涉嫌诈骗医保基�
 
 
 def prepared(referral, officer) -> Referral:
+    # Transactional tests empty the tables the migrations filled: bring the grounds back.
+    load_grounds(ReferralGround)
     grounds = list(ReferralGround.objects.filter(agency_kind=referral.to_agency.kind)[:2])
     return services.referral_report(
         referral=referral,
