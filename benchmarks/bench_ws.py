@@ -5,8 +5,8 @@
 Drops and recreates the database named in WS_DATABASE_URL (default casework_bench_ws), creates --clients
 users with a session each, and starts the ASGI app (config.asgi) under uvicorn on a free loopback port
 with REDIS_URL (default redis://127.0.0.1:6379/15, flushed first) so that the channel layer is
-channels-redis: its standard layer (core, the default of config/settings.py) and then its Pub/Sub
-layer (REDIS_CHANNEL_LAYER=pubsub), each with a fresh server (--layer picks one). Every client connects
+channels-redis: its standard layer (REDIS_CHANNEL_LAYER=core) and then its Pub/Sub layer (the
+default of config/settings.py), each with a fresh server (--layer picks one). Every client connects
 to /ws/notifications/ with its session cookie, as a browser does.
 
 Then, --rounds times, the benchmark process sends --events events to every user with

@@ -116,9 +116,10 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     # channels-redis: a process's sockets share one Redis inbox, so its capacity bounds a fan-out to them all;
     # many sockets at once need connections; redis-py's 5 s read timeout must outlast the 5 s BZPOPMIN.
-    # REDIS_CHANNEL_LAYER=pubsub picks its Pub/Sub layer instead (beta; fans out faster: benchmarks/README.md).
+    # Its Pub/Sub layer is the default: it meets the 200 ms fan-out goal the standard layer misses by 6x
+    # (benchmarks/README.md); REDIS_CHANNEL_LAYER=core picks the standard layer.
     _redis_host = {"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}
-    if os.getenv("REDIS_CHANNEL_LAYER", "core") == "pubsub":
+    if os.getenv("REDIS_CHANNEL_LAYER", "pubsub") == "pubsub":
         _layer = {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
     else:
         _config = {"hosts": [_redis_host], "capacity": envint("CHANNEL_CAPACITY", "2000")}
@@ -237,6 +238,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 VIEWFLOW = {"AUTOREGISTER": False}
+
+# Days the procuratorate takes to decide on 立案监督 of a refused referral (SPP rules; set per province).
+REFERRAL_PROCURATORATE_DECISION_DAYS = envint("REFERRAL_PROCURATORATE_DECISION_DAYS", "7")
 
 LOGGING = {
     "version": 1,
