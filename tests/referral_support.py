@@ -102,6 +102,8 @@ def sent(referral, officer, director) -> Referral:
 
 @pytest.fixture
 def referral_case(make_lead, alice, bob, bob2, subject, other_subject, lyg_procuratorate):
+    # Transactional tests empty the tables the migrations filled: bring the grounds back.
+    load_grounds(ReferralGround)
     case = triage_decide(lead=make_lead(subjects=[subject, other_subject]), by=alice, decision="open").case
     return investigate(case, alice, [bob, bob2], subject)
 
