@@ -211,7 +211,11 @@ class Referral(PipelineMixin, models.Model):
             ("handle_referral", "Receive and decide a referral (receiving agency)"),
             ("supervise_referral", "Supervise a refused referral (procuratorate)"),
         ]
-        indexes = [models.Index(fields=["to_agency", "status"], name="referral_inbox")]
+        indexes = [
+            models.Index(fields=["to_agency", "status"], name="referral_inbox"),
+            # Lists show the newest first: walking this index pages without sorting every visible row.
+            models.Index(fields=["-created_at", "-id"], name="referral_newest"),
+        ]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
 

@@ -178,7 +178,7 @@ def referral_start(*, case: Case, to_agency: Agency, grounds: str, by: User) -> 
         raise PermissionDenied
     kind = KIND_OF_AGENCY.get(to_agency.kind)
     if kind is None:
-        raise InvalidInput(errors={"referral_agency": [_("Refer to the police, 纪委监委, 卫健 or 市场监管.")]})
+        raise InvalidInput(errors={"referral_agencies": [_("Refer to the police, 纪委监委, 卫健 or 市场监管.")]})
     with transaction.atomic(), acting(by):
         referral = Referral.objects.create(
             case=case,

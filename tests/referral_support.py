@@ -77,7 +77,7 @@ def cz_officer(cz_police):
 
 
 def decided_for_referral(case, head, to_agency, grounds="涉嫌诈骗医保基金，数额较大。") -> Referral:
-    outcome_decide(case=case, by=head, choice=OutcomeChoice(referral_agency=to_agency, referral_grounds=grounds))
+    outcome_decide(case=case, by=head, choice=OutcomeChoice(referral_agencies=[to_agency], referral_grounds=grounds))
     return Referral.objects.get(case=case)
 
 

@@ -83,7 +83,7 @@ def test_tracks_run_in_parallel_and_the_case_closes_only_when_all_are_done(
     investigated, alice, subject, lyg_police_agency
 ):
     choice = OutcomeChoice(
-        referral_agency=lyg_police_agency,
+        referral_agencies=[lyg_police_agency],
         referral_grounds="涉嫌诈骗医保基金，数额较大。",
         credit=[CreditAward(subject, 6, "虚记费用")],
     )
@@ -133,8 +133,8 @@ def test_choices_are_checked(investigated, alice, subject, cz_region, lyg_police
     cz_police = AgencyFactory(region=cz_region, code="320400-police", kind=Agency.Kind.POLICE, number_prefix="常公")
     cases = [
         (OutcomeChoice(penalty_subjects=[stranger]), "penalty_subjects"),
-        (OutcomeChoice(referral_agency=cz_police, referral_grounds="x"), "referral_agency"),
-        (OutcomeChoice(referral_agency=lyg_police_agency), "referral_grounds"),
+        (OutcomeChoice(referral_agencies=[cz_police], referral_grounds="x"), "referral_agencies"),
+        (OutcomeChoice(referral_agencies=[lyg_police_agency]), "referral_grounds"),
         (OutcomeChoice(credit=[CreditAward(subject, 40, "x")]), "credit"),
         (OutcomeChoice(credit=[CreditAward(subject, 3, " ")]), "credit"),
     ]
@@ -212,7 +212,9 @@ class TestPages:
             case=investigated,
             by=alice,
             choice=OutcomeChoice(
-                referral_agency=lyg_police_agency, referral_grounds="涉嫌犯罪", credit=[CreditAward(subject, 2, "x")]
+                referral_agencies=[lyg_police_agency],
+                referral_grounds="涉嫌犯罪",
+                credit=[CreditAward(subject, 2, "x")],
             ),
         )
         client.force_login(alice)

@@ -38,7 +38,7 @@ def test_two_heads_deciding_one_outcome_one_wins(investigated, alice, alice2, ly
             lambda: outcome_decide(
                 case=investigated,
                 by=alice2,
-                choice=OutcomeChoice(referral_agency=lyg_police, referral_grounds="涉嫌诈骗"),
+                choice=OutcomeChoice(referral_agencies=[lyg_police], referral_grounds="涉嫌诈骗"),
             ),
         ]
     )

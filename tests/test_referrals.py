@@ -264,3 +264,34 @@ def test_deadline_reminders_go_to_the_side_that_must_act(sent_referral, police, 
     services.referral_reject(referral=sent_referral, by=police, reason="不予立案。")
     send_reminders(today=timezone.localdate())
     assert Reminder.objects.filter(user=alice).exists()
+
+
+def test_one_decision_may_refer_to_several_agencies_and_the_track_waits_for_all(
+    referral_case, alice, bob, director, lyg_police, lyg_discipline, inspector
+):
+    from workflows.outcome import OutcomeChoice, outcome_decide
+
+    outcome_decide(
+        case=referral_case,
+        by=alice,
+        choice=OutcomeChoice(
+            referral_agencies=[lyg_police, lyg_discipline], referral_grounds="涉嫌犯罪，且涉及公职人员。"
+        ),
+    )
+    police_referral, discipline_referral = (
+        Referral.objects.get(case=referral_case, to_agency=agency) for agency in (lyg_police, lyg_discipline)
+    )
+    assert discipline_referral.kind == Referral.Kind.DISCIPLINE and discipline_referral.procuratorate is None
+    services.referral_approve(referral=prepared(police_referral, bob), by=director, approve=False, note="证据不足。")
+    track = CaseTrack.objects.get(case=referral_case, kind="referral")
+    assert track.finished_at is None  # the 纪委监委 referral still runs
+    referral = services.referral_approve(referral=prepared(discipline_referral, bob), by=director, approve=True)
+    referral = services.referral_send(referral=referral, by=bob)
+    assert referral.letter.title == "案件移送书"
+    referral = services.referral_accept(referral=referral, by=inspector, reference="连纪受〔2026〕2号")
+    services.referral_outcome_record(
+        referral=referral, by=inspector, kind="discipline", summary="给予党内警告处分", decided_on=timezone.localdate()
+    )
+    track.refresh_from_db()
+    assert track.finished_at is not None
+    assert pending_task(referral_case, OutcomeFlow.close) is not None

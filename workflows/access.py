@@ -39,13 +39,7 @@ def access_outcome_task_by_id(user: User, task_id) -> Task:
     """Return a human task of an outcome process whose case the user may see; 404 otherwise."""
     from workflows.outcome import HUMAN_NODES
 
-    task = (
-        Task.objects.filter(
-            pk=parse_id(task_id), flow_task__in=HUMAN_NODES
-        )
-        .select_related("process")
-        .first()
-    )
+    task = Task.objects.filter(pk=parse_id(task_id), flow_task__in=HUMAN_NODES).select_related("process").first()
     if task is None:
         raise Http404
     access_case_by_id(user, task.process.outcomeprocess.case_id)

@@ -29,8 +29,12 @@ class OutcomeDecisionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only designated institutions and pharmacies are bound by a service agreement."),
     )
-    referral_agency = forms.ModelChoiceField(
-        label=_("Refer to"), queryset=Agency.objects.none(), required=False, empty_label=_("No referral")
+    referral_agencies = forms.ModelMultipleChoiceField(
+        label=_("Refer to"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One referral to each agency chosen; the police's copy goes to the procuratorate."),
     )
     referral_grounds = forms.CharField(
         label=_("Grounds for the referral"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -48,7 +52,7 @@ class OutcomeDecisionForm(forms.Form):
         self.subjects = list(case.subjects.order_by("name"))
         self.fields["penalty_subjects"].queryset = case.subjects.order_by("name")
         self.fields["agreement_subjects"].queryset = case.subjects.filter(kind__in=AGREEMENT_KINDS).order_by("name")
-        self.fields["referral_agency"].queryset = referral_agencies
+        self.fields["referral_agencies"].queryset = referral_agencies
         for subject in self.subjects:
             self.fields[f"credit_{subject.pk}"] = forms.IntegerField(
                 label=subject.name,  # under the "Credit points" legend
@@ -77,7 +81,7 @@ class OutcomeDecisionForm(forms.Form):
         return OutcomeChoice(
             penalty_subjects=list(data["penalty_subjects"]),
             agreement_subjects=list(data["agreement_subjects"]),
-            referral_agency=data["referral_agency"],
+            referral_agencies=list(data["referral_agencies"]),
             referral_grounds=data["referral_grounds"],
             credit=[
                 CreditAward(subject, data[f"credit_{subject.pk}"], data[f"credit_reason_{subject.pk}"])

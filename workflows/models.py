@@ -104,13 +104,9 @@ class OutcomeProcess(Process):
     penalty_subjects = models.ManyToManyField(
         "casework.Subject", verbose_name=_("subjects for a penalty"), blank=True, related_name="+"
     )
-    referral_agency = models.ForeignKey(
-        "organisation.Agency",
-        verbose_name=_("refer to"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    # One referral per agency (e.g. the police for the fraud and 卫健 for the doctors' conduct).
+    referral_agencies = models.ManyToManyField(
+        "organisation.Agency", verbose_name=_("refer to"), blank=True, related_name="+"
     )
     referral_grounds = models.TextField(_("grounds for the referral"), blank=True)
     reasoning = models.TextField(_("reasons for the decision"), blank=True)

@@ -120,7 +120,7 @@ class OutcomeChoice:
 
     penalty_subjects: Sequence[Subject] = ()
     agreement_subjects: Sequence[Subject] = ()
-    referral_agency: Agency | None = None
+    referral_agencies: Sequence[Agency] = ()
     referral_grounds: str = ""
     credit: Sequence[CreditAward] = ()
     reasoning: str = ""
@@ -142,13 +142,14 @@ def check_choice(*, case: Case, choice: OutcomeChoice) -> None:
     ):
         if any(subject.pk not in case_subjects for subject in chosen):
             errors[field] = [_("Choose subjects of this case.")]
-    if choice.referral_agency is not None:
-        if not referral_agencies(case).filter(pk=choice.referral_agency.pk).exists():
-            errors["referral_agency"] = [_("Refer to the police, 纪委监委, 卫健 or 市场监管 of the case's region.")]
+    if choice.referral_agencies:
+        allowed = set(referral_agencies(case).values_list("pk", flat=True))
+        if any(agency.pk not in allowed for agency in choice.referral_agencies):
+            errors["referral_agencies"] = [_("Refer to the police, 纪委监委, 卫健 or 市场监管 of the case's region.")]
         if not choice.referral_grounds.strip():
             errors["referral_grounds"] = [_("Give the grounds for the referral.")]
     elif choice.referral_grounds.strip():
-        errors["referral_agency"] = [_("Choose the agency the case is referred to.")]
+        errors["referral_agencies"] = [_("Choose the agency the case is referred to.")]
     for award in choice.credit:
         if award.subject.pk not in case_subjects:
             errors.setdefault("credit", []).append(_("Choose subjects of this case."))
@@ -158,7 +159,7 @@ def check_choice(*, case: Case, choice: OutcomeChoice) -> None:
             )
         elif not award.reason.strip():
             errors.setdefault("credit", []).append(_("Give the reason for the credit points."))
-    has_track = choice.penalty_subjects or choice.agreement_subjects or choice.referral_agency or choice.credit
+    has_track = choice.penalty_subjects or choice.agreement_subjects or choice.referral_agencies or choice.credit
     if not has_track and not choice.reasoning.strip():
         errors["reasoning"] = [_("Without any track the case is closed: give the reasons.")]
     if errors:
@@ -184,15 +185,15 @@ def outcome_decide(*, case: Case, by: User, choice: OutcomeChoice) -> OutcomePro
             raise InvalidTransition(_("Only a case whose investigation is closed awaits an outcome decision."))
         process.agreement = bool(choice.agreement_subjects)
         process.penalty = bool(choice.penalty_subjects)
-        process.referral = choice.referral_agency is not None
+        process.referral = bool(choice.referral_agencies)
         process.credit = bool(choice.credit)
-        process.referral_agency = choice.referral_agency
         process.referral_grounds = choice.referral_grounds.strip()
         process.reasoning = choice.reasoning.strip()
         process.decided_by, process.decided_at = by, timezone.now()
         process.save()
         process.penalty_subjects.set(choice.penalty_subjects)
         process.agreement_subjects.set(choice.agreement_subjects)
+        process.referral_agencies.set(choice.referral_agencies)
         if not process.has_tracks:
             return
         case_services.case_start_handling(case=locked, by=by, penalty=process.penalty)
@@ -223,7 +224,8 @@ def outcome_decide(*, case: Case, by: User, choice: OutcomeChoice) -> OutcomePro
         if process.referral:
             from referrals.services import referral_start
 
-            referral_start(case=locked, to_agency=choice.referral_agency, grounds=process.referral_grounds, by=by)
+            for agency in choice.referral_agencies:
+                referral_start(case=locked, to_agency=agency, grounds=process.referral_grounds, by=by)
 
     with transaction.atomic(), acting(by):
         complete_task(task, by, act)

@@ -83,7 +83,7 @@ def _decide(case: Case, plan: str, subjects: list[Subject], *, head: User, polic
         return
     if plan.startswith("referral"):
         choice = OutcomeChoice(
-            referral_agency=police,
+            referral_agencies=[police],
             referral_grounds="当事人以虚构住院等方式骗取医保基金，数额较大，涉嫌诈骗罪，依法移送公安机关。",
             credit=[CreditAward(s, 12, "涉嫌欺诈骗保，移送公安机关") for s in subjects[:1]],
         )

@@ -18,9 +18,7 @@ def outcome_panel(context, case):
 
     user = context["request"].user
     process = (
-        OutcomeProcess.objects.filter(case=case)
-        .select_related("decided_by", "closed_by", "referral_agency", "closing_report")
-        .first()
+        OutcomeProcess.objects.filter(case=case).select_related("decided_by", "closed_by", "closing_report").first()
     )
     task = None
     if process is not None:
