@@ -79,3 +79,37 @@ def test_outsiders_and_anonymous_are_refused(sent_referral, client, cz_officer, 
             assert client.get(path).status_code == 404
         assert client.post(reverse("referral-act", args=[sent_referral.pk, "receipt"])).status_code == 404
     assert Referral.objects.get(pk=sent_referral.pk).received_at is None
+
+
+def test_task_links_lead_to_the_referral_page_only_for_those_who_see_it(sent_referral, client, police, cz_officer):
+    from workflows.referral import pending_task
+
+    task = pending_task(sent_referral)
+    url = reverse("referral-task", args=[task.pk])
+    assert client.get(url).status_code == 302 and "/accounts/login/" in client.get(url)["Location"]
+    client.force_login(cz_officer)
+    assert client.get(url).status_code == 404
+    client.force_login(police)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("referral-detail", args=[sent_referral.pk])
+
+
+def test_counter_referral_pages_refuse_outsiders(sent_referral, client, alice, police, cz_officer):
+    from referrals.counter import counter_referral_submit
+
+    counter_referral_submit(
+        by=police,
+        bureau_code="320700-bureau",
+        subject_kind="institution",
+        subject_name="某医院",
+        title="移回行政处理的线索",
+        description="请依法处理。",
+    )
+    for path in (reverse("counter-referral-list"), reverse("counter-referral-new")):
+        assert client.get(path).status_code == 302
+    client.force_login(alice)
+    assert client.get(reverse("counter-referral-new")).status_code == 403
+    client.force_login(cz_officer)
+    assert "移回行政处理的线索" not in client.get(reverse("counter-referral-list")).content.decode()
+    client.force_login(police)
+    assert "移回行政处理的线索" in client.get(reverse("counter-referral-list")).content.decode()
