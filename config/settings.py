@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "agreements",
     "penalties",
     "recoveries",
+    "rewards",
 ]
 
 MIDDLEWARE = [

@@ -66,7 +66,15 @@ CASE_REFERRAL_LETTER = DocumentKind("case_referral_letter", "案件移送书", "
 REFERRAL_REPORT = DocumentKind("referral_report", "案件调查报告", "移调", "documents/referral_report.html")
 EXHIBIT_LIST = DocumentKind("exhibit_list", "涉案物品清单", "物清", "documents/exhibit_list.html")
 REFERRAL_RECEIPT = DocumentKind("referral_receipt", "移送案件回执", "移回", "documents/referral_receipt.html")
-CONFIDENTIAL_KIND_CODES = (REPORT_ACCEPTANCE_NOTICE.code, REPORT_RESULT_NOTICE.code)
+# 举报奖励 (rewards): they name the reporter, so they are confidential like the notices above.
+REWARD_DECISION = DocumentKind("reward_decision", "举报奖励决定书", "奖决", "documents/reward_decision.html")
+REWARD_CLAIM_NOTICE = DocumentKind("reward_claim_notice", "领奖通知书", "领通", "documents/reward_claim_notice.html")
+CONFIDENTIAL_KIND_CODES = (
+    REPORT_ACCEPTANCE_NOTICE.code,
+    REPORT_RESULT_NOTICE.code,
+    REWARD_DECISION.code,
+    REWARD_CLAIM_NOTICE.code,
+)
 
 KINDS: dict[str, DocumentKind] = {
     kind.code: kind
@@ -96,6 +104,8 @@ KINDS: dict[str, DocumentKind] = {
         REFERRAL_REPORT,
         EXHIBIT_LIST,
         REFERRAL_RECEIPT,
+        REWARD_DECISION,
+        REWARD_CLAIM_NOTICE,
     )
 }
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]

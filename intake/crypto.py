@@ -37,11 +37,20 @@ def _fernet() -> MultiFernet:
 
 
 def encrypt_identity(identity: dict) -> str:
-    clean = {field: (identity.get(field) or "").strip() for field in IDENTITY_FIELDS}
-    return _fernet().encrypt(json.dumps(clean, ensure_ascii=False).encode()).decode()
+    return encrypt_fields({field: identity.get(field) or "" for field in IDENTITY_FIELDS})
 
 
 def decrypt_identity(token: str) -> dict:
+    return decrypt_fields(token)
+
+
+def encrypt_fields(fields: dict) -> str:
+    """Any confidential text fields (a reward's claimant, the payee's bank details), with the same keys."""
+    clean = {key: str(value or "").strip() for key, value in fields.items()}
+    return _fernet().encrypt(json.dumps(clean, ensure_ascii=False).encode()).decode()
+
+
+def decrypt_fields(token: str) -> dict:
     if not token:
         return {}
     try:

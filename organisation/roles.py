@@ -55,6 +55,14 @@ OWNER_OBJECT_PERMS: dict[str, dict[str, tuple[str, ...]]] = {
         Role.FINANCE: ("view_penalty",),
         Role.RECOVERY_OFFICER: ("view_penalty",),
     },
+    # 举报奖励: reward handlers run it and read the claimant; section heads approve, the head decides
+    # collectively; finance pays and alone (with the handlers) sees the bank details.
+    "rewards.reward": {
+        Role.REWARD_HANDLER: ("view_reward", "change_reward"),
+        Role.SECTION_HEAD: ("view_reward", "approve_reward"),
+        Role.DIRECTOR: ("view_reward", "approve_reward", "decide_reward_collectively"),
+        Role.FINANCE: ("view_reward", "pay_reward", "view_reward_payment"),
+    },
     # The sending bureau's side of a referral; the receiving agency's liaisons get theirs when it is sent
     # (referrals.access.grant_receiver_access), and lose them when it is forwarded.
     "referrals.referral": {
@@ -79,6 +87,7 @@ AUDITOR_OBJECT_PERMS: dict[str, tuple[str, ...]] = {
     "penalties.penalty": ("view_penalty",),
     "referrals.referral": ("view_referral",),
     "recoveries.recovery": ("view_recovery",),
+    "rewards.reward": ("view_reward",),
 }
 
 

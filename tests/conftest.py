@@ -13,7 +13,7 @@ from tests.factories import AgencyFactory, RegionFactory, SubjectFactory, UserFa
 from workflows.triage import triage_start
 
 # Shared fixtures of the referral tests (director, procuratorate, discipline, a sent referral, ...).
-pytest_plugins = ["tests.referral_support"]
+pytest_plugins = ["tests.referral_support", "tests.reward_support"]
 
 
 def pytest_configure(config):

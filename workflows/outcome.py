@@ -293,6 +293,10 @@ def case_close(*, case: Case, by: User, summary: str) -> OutcomeProcess:
         process.save(update_fields=["closing_summary", "closed_by", "closed_at"])
         process.closing_report = closing_report_issue(process=process, by=by)
         process.save(update_fields=["closing_report"])
+        # A case that began with a report and found a violation: its reporter's reward is reviewed.
+        from rewards.services import reward_start_on_close
+
+        reward_start_on_close(case=locked)
 
     with transaction.atomic(), acting(by):
         complete_task(task, by, act)

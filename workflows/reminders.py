@@ -154,6 +154,10 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
     runners at once never send twice.
     """
     today = today or timezone.localdate()
+    # The same scheduled run is the timer that forfeits rewards not claimed in their window.
+    from rewards.services import rewards_forfeit_expired
+
+    rewards_forfeit_expired(today=today)
     sent = 0
     recipients_by_agency: dict[tuple[int, tuple[str, ...]], list[int]] = {}
     for item in due_soon(today):
