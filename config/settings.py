@@ -231,6 +231,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "ReferralKindEnum": "referrals.models.Referral.Kind",
         "ReferralOutcomeKindEnum": "referrals.models.ReferralOutcome.Kind",
+        "RewardStatusEnum": "rewards.models.Reward.Status",
     },
     # Swagger UI served from our own static files: intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

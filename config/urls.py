@@ -18,6 +18,7 @@ from organisation.api import ObtainToken, healthz
 from penalties import urls as urls_penalties
 from recoveries import urls as urls_recoveries
 from referrals import urls as urls_referrals
+from rewards import api as api_rewards
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
 
@@ -39,6 +40,7 @@ api_v1 = [
     *urls_ledgers.api_urlpatterns,
     *urls_agreements.api_urlpatterns,
     *urls_referrals.api_urlpatterns,
+    *api_rewards.urlpatterns,
     *urls_recoveries.api_urlpatterns,
     path("", include(router.urls)),
 ]
