@@ -107,6 +107,12 @@ def test_each_city_has_subjects_leads_and_cases_in_every_state(demo_output):
     for city in CITY_PREFIXES:
         statuses = set(Referral.objects.filter(to_agency__code=f"{city}-police").values_list("status", flat=True))
         assert {"awaiting_receipt", "received", "rejected", "concluded"} <= statuses
+    # api.md: rewards in every state, at least one of them paid (in each city).
+    from rewards.models import Reward
+
+    assert set(Reward.objects.values_list("status", flat=True)) == set(Reward.Status.values)
+    for city in CITY_PREFIXES:
+        assert Reward.objects.filter(agency__code=f"{city}-bureau", status="paid").exists()
     insured = Subject.objects.filter(kind="insured").exclude(id_number_masked="")
     assert insured.exists() and all("*" in s.id_number_masked for s in insured)
     assert not Lead.objects.filter(status=Lead.Status.DISMISSED, decision_reason="").exists()

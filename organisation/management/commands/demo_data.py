@@ -16,6 +16,7 @@ from organisation.demo.cities import CITIES
 from organisation.demo.leads import LeadSeeder
 from organisation.demo.penalties import advance_penalties
 from organisation.demo.recoveries import seed_recoveries
+from organisation.demo.rewards import seed_rewards
 from organisation.demo.subjects import ensure_subjects
 
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 advance_penalties(agency=bureau, today=timezone.localdate())
                 advance_agreements(region=bureau.region, today=timezone.localdate())
                 seed_recoveries(bureau=bureau, court=agencies[f"{city.code}-court"], today=timezone.localdate())
+                seed_rewards(bureau=bureau, today=timezone.localdate())
             self.report_logins += [(bureau.name, *pair) for pair in seeder.reports.credentials[:1]]
             batch = seeder.screening
             self.stdout.write(
