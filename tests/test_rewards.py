@@ -212,3 +212,27 @@ class TestConfidentiality:
         assert Document.objects.visible_to(handler).filter(kind="reward_decision").exists()
         with pytest.raises(PermissionDenied):
             services.reward_pay(reward=reward, by=handler, paid_on=timezone.localdate(), voucher_no="x")
+
+
+def test_the_reporter_never_appears_in_the_case_documents(named_reward, handler, alice):
+    """The documents of the case (which go to the subject or on file) never name the reporter; only the
+    confidential reward documents do."""
+    import io
+
+    from pypdf import PdfReader
+
+    from documents.kinds import CONFIDENTIAL_KIND_CODES
+    from documents.services import document_pdf_bytes
+    from tests.reward_support import REPORTER
+
+    services.reward_notify(reward=through_approval(named_reward, handler, alice), by=handler, channel="phone")
+    documents = Document.objects.filter(case=named_reward.case)
+    assert documents.exclude(kind__in=CONFIDENTIAL_KIND_CODES).count() >= 3
+    for document in documents:
+        pdf = document_pdf_bytes(document=document)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        named = REPORTER["name"] in text or REPORTER["phone"] in text
+        if document.kind in CONFIDENTIAL_KIND_CODES:
+            assert named, document.kind  # addressed to, or deciding about, the reporter
+        else:
+            assert not named, document.kind
