@@ -19,6 +19,7 @@ from penalties import urls as urls_penalties
 from recoveries import urls as urls_recoveries
 from referrals import urls as urls_referrals
 from rewards import api as api_rewards
+from rewards import urls as urls_rewards
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
 
@@ -77,6 +78,7 @@ urlpatterns = [
     *urls_ledgers.urlpatterns,
     *urls_agreements.urlpatterns,
     *urls_referrals.urlpatterns,
+    *urls_rewards.urlpatterns,
     *urls_recoveries.urlpatterns,
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

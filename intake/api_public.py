@@ -18,7 +18,14 @@ from rest_framework.views import APIView
 
 from casework.errors import InvalidInput
 from intake import ratelimit
-from intake.public import RECEIVED, public_messages, public_status, report_by_code_and_secret, reporter_write
+from intake.public import (
+    RECEIVED,
+    public_messages,
+    public_reward,
+    public_status,
+    report_by_code_and_secret,
+    reporter_write,
+)
 from intake.serializers_public import (
     ErrorSerializer,
     PublicMessageMultipartSerializer,
@@ -113,6 +120,7 @@ class PublicReportStatus(PublicAPIView):
             "status_display": display,
             "received_at": report.lead.received_at,
             "messages": public_messages(report),
+            "reward": public_reward(report),
         }
         return Response(PublicStatusSerializer(body).data)
 

@@ -12,6 +12,8 @@ from intake.models import Report, ReportMessage
 
 RECEIVED, NOT_OPENED, CASE_OPENED = "received", "not_opened", "case_opened"
 STATUS_CODES = (RECEIVED, NOT_OPENED, CASE_OPENED)
+# A notified reward as the reporter sees it (rewards.models.Reward.Status → public code).
+REWARD_STATUS = {"claiming": "to_claim", "paying": "claimed", "paid": "paid", "forfeited": "forfeited"}
 
 
 def report_by_code_and_secret(*, receipt_code: str, secret: str) -> Report | None:
@@ -40,6 +42,31 @@ def public_status(report: Report) -> tuple[str, str]:
     if lead.case_id and lead.status in (Lead.Status.OPENED, Lead.Status.MERGED):
         return CASE_OPENED, _("A case has been opened and is under investigation.")
     return RECEIVED, _("Received; the bureau is checking it.")
+
+
+def public_reward(report: Report) -> dict | None:
+    """The reward the reporter was told of (举报奖励): its public status, amount, claim deadline and
+    payment date, and where to claim; None before the notice. Never a staff name or an identity."""
+    from rewards.models import Reward
+
+    reward = (
+        Reward.objects.filter(report=report, notified_on__isnull=False)
+        .select_related("agency")
+        .only("status", "approved_amount", "claim_deadline", "paid_on", "agency__name")
+        .first()
+    )
+    if reward is None:
+        return None
+    status = REWARD_STATUS.get(reward.status)
+    if status is None:
+        return None
+    return {
+        "status": status,
+        "amount": reward.approved_amount,
+        "claim_deadline": reward.claim_deadline,
+        "paid_on": reward.paid_on,
+        "agency": reward.agency.name,
+    }
 
 
 def public_messages(report: Report):

@@ -68,12 +68,26 @@ class PublicMessageSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField()
 
 
+class PublicRewardSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["to_claim", "claimed", "paid", "forfeited"],
+        help_text="to_claim: claim it by claim_deadline at the bureau with the receipt code and an ID card; "
+        "claimed: being paid; paid; forfeited: not claimed in time.",
+    )
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    claim_deadline = serializers.DateField()
+    paid_on = serializers.DateField(allow_null=True)
+
+
 class PublicStatusSerializer(serializers.Serializer):
     receipt_code = serializers.CharField()
     status = serializers.CharField(help_text=STATUS_HELP)
     status_display = serializers.CharField(help_text="The status in plain words for the reporter.")
     received_at = serializers.DateTimeField()
     messages = PublicMessageSerializer(many=True)
+    reward = PublicRewardSerializer(
+        allow_null=True, help_text="The reporting reward once the reporter was told; else null."
+    )
 
 
 class PublicMessageRequestSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from casework.webutils import add_domain_errors
 from intake import ratelimit
 from intake.forms_public import LookupForm, PublicReportForm, ReporterMessageForm
 from intake.models import Report
-from intake.public import public_messages, public_status, report_by_code_and_secret, reporter_write
+from intake.public import public_messages, public_reward, public_status, report_by_code_and_secret, reporter_write
 from intake.submission import report_submit
 
 SESSION_KEY = "public_report_id"
@@ -73,6 +73,7 @@ def _status_page(request, report: Report, message_form=None, status: int = 200):
         "status_code": code,
         "status_display": display,
         "messages_list": public_messages(report),
+        "reward": public_reward(report),
         "message_form": message_form or ReporterMessageForm(),
     }
     return render(request, "intake/public/status.html", context, status=status)
