@@ -9,7 +9,11 @@ class RewardsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from config.live_counts import register_counter
         from rewards.models import Reward
+        from rewards.selectors import waiting_count
+
+        register_counter("rewards", waiting_count)
 
         # Reads of the claimant's identity and payment details are logged as ACCESS entries.
         auditlog.register(Reward, exclude_fields=["claimant_token", "payment_token"])
