@@ -7,7 +7,11 @@ from rewards.models import Reward
 from rewards.services import CRITERIA, EXCLUSIONS
 
 TEXT = {"widget": forms.Textarea(attrs={"rows": 3}), "max_length": 5000}
-DECISIONS = [("approve", _("Approve")), ("revise", _("Send back to the amount proposal")), ("refuse", _("Refuse"))]
+DECISIONS = [
+    ("approve", _("Approve the amount")),
+    ("revise", _("Send back to the amount proposal")),
+    ("refuse", _("Refuse the reward")),
+]
 NO_EXCLUSION = ""
 
 
@@ -63,7 +67,7 @@ class ProposeForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision on the reward"), choices=DECISIONS, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Opinion"),
         required=False,
@@ -115,7 +119,7 @@ class ClaimForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = forms.DateField(label=_("Paid out on"), widget=DateInput())
     voucher_no = forms.CharField(label=_("Voucher number"), max_length=60)
 
 
@@ -125,8 +129,8 @@ class NoFieldsForm(forms.Form):
 
 class StatisticsForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=None, empty_label=_("All my regions"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("Period from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Period to"), required=False, widget=DateInput())
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)

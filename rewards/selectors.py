@@ -83,11 +83,6 @@ class RegionRow:
         return (Decimal(self.days_total) / self.paid_count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
-    def counts(self) -> list[int]:
-        """How many stand at each status, in the pipeline's order (Reward.Status)."""
-        return [self.by_status.get(value, 0) for value in Status.values]
-
-    @property
     def started(self) -> int:
         return sum(self.by_status.values())
 
@@ -97,6 +92,14 @@ class RewardStatistics:
     rows: list[RegionRow]
     total: RegionRow
     statuses: list[tuple[str, str]]
+
+    @property
+    def by_status(self) -> list[tuple[str, list[int], int]]:
+        """(status label, count per region row, total) for each status, in the pipeline's order."""
+        return [
+            (label, [row.by_status.get(value, 0) for row in self.rows], self.total.by_status.get(value, 0))
+            for value, label in self.statuses
+        ]
 
 
 def reward_statistics(

@@ -65,7 +65,7 @@ STEPS = {
     ),
     "notify": Step(gettext_lazy("Notify the reporter"), HANDLE, forms.NotifyForm, gettext_lazy("Record the notice")),
     "claim": Step(gettext_lazy("Claim"), HANDLE, forms.ClaimForm, gettext_lazy("Record the claim")),
-    "pay": Step(gettext_lazy("Payment"), PAY, forms.PayForm, gettext_lazy("Record the payment")),
+    "pay": Step(gettext_lazy("Payout by finance"), PAY, forms.PayForm, gettext_lazy("Record the payout")),
 }
 
 
