@@ -125,8 +125,16 @@ def case_detail(request, pk):
         "history": selectors.history_for(case),
         **_investigation_context(request.user, case, can_act),
         **_recovery_context(request.user, case),
+        "may_start_reward": _may_start_reward(request.user, case),
     }
     return render(request, "casework/case_detail.html", context)
+
+
+def _may_start_reward(user, case) -> bool:
+    from rewards.access import may_start_reward
+    from rewards.services import reward_due
+
+    return may_start_reward(user, case) and reward_due(case)
 
 
 def _recovery_context(user, case) -> dict:

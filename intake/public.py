@@ -40,6 +40,8 @@ def public_status(report: Report) -> tuple[str, str]:
             }
         return NOT_OPENED, _("Checked; the bureau decided not to open a case.")
     if lead.case_id and lead.status in (Lead.Status.OPENED, Lead.Status.MERGED):
+        if lead.case.status == lead.case.Status.CLOSED:
+            return CASE_OPENED, _("The case opened on your report has been concluded.")
         return CASE_OPENED, _("A case has been opened and is under investigation.")
     return RECEIVED, _("Received; the bureau is checking it.")
 

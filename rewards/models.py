@@ -66,7 +66,7 @@ class Reward(PipelineMixin, models.Model):
         CLAIMING = "claiming", _("Notified: awaiting the claim")
         FORFEITED = "forfeited", _("Forfeited (not claimed in time)")
         PAYING = "paying", _("Claimed: awaiting payment")
-        PAID = "paid", _("Paid")
+        PAID = "paid", _("Reward paid out")
 
     PIPELINE = {
         Status.REVIEWING: {Status.PROPOSING, Status.INELIGIBLE},

@@ -383,3 +383,25 @@ class TestReporterSide:
         assert "李雷" in shown and "11010519491231002X" in shown
         assert 'data-reward-status="claimed"' in reporter.get("/report/status/").content.decode()
         assert "李雷" not in str(api.get(url, HTTP_X_REPORT_SECRET=received.secret).json())
+
+
+def test_the_case_page_offers_the_reward_to_its_handlers_while_one_is_due(
+    lyg_bureau, clerk, alice, bob, bob2, subject, handler, client
+):
+    from django.urls import reverse
+
+    from rewards.models import Reward
+    from tests.investigation_support import investigate
+    from tests.reward_support import submit
+    from workflows.triage import triage_decide
+
+    report = submit(subject, agency=lyg_bureau, by=clerk).report
+    case = investigate(triage_decide(lead=report.lead, by=alice, decision="open").case, alice, [bob, bob2], subject)
+    start = reverse("reward-start", args=[case.pk])
+    client.force_login(alice)
+    assert start not in client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    client.force_login(handler)
+    assert start in client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    client.post(start)
+    assert Reward.objects.filter(case=case, report=report).exists()
+    assert start not in client.get(reverse("case-detail", args=[case.pk])).content.decode()
