@@ -6,7 +6,6 @@ exactly one succeeds, the other gets AlreadyDecided (409). The claimant's identi
 bank details are encrypted at rest; each read of them is written to the audit log.
 """
 
-import calendar
 import datetime
 from decimal import Decimal
 
@@ -18,11 +17,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework.audit import acting
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, Lead, Violation
 from casework.money import parse_yuan
+from casework.penalty_rules import add_months
 from documents import kinds
 from documents.formatting import chinese_date, yuan
 from documents.services import document_issue, document_pdf_bytes
@@ -44,17 +45,17 @@ MAX_TEXT = 5000
 
 # The eligibility criteria (医保办发〔2022〕22号 Art.5–6), each answered at the review.
 CRITERIA = {
-    "natural_person": _("The reporter is a natural person."),
-    "specific_subject": _("The report names a specific subject and gives evidence or leads."),
-    "not_known": _("The facts were not already known to the bureau before the report."),
-    "verified": _("The facts were verified by the investigation."),
-    "amount_or_stopped": _("An amount could be determined, or the violation was stopped."),
+    "natural_person": gettext_lazy("The reporter is a natural person."),
+    "specific_subject": gettext_lazy("The report names a specific subject and gives evidence or leads."),
+    "not_known": gettext_lazy("The facts were not already known to the bureau before the report."),
+    "verified": gettext_lazy("The facts were verified by the investigation."),
+    "amount_or_stopped": gettext_lazy("An amount could be determined, or the violation was stopped."),
 }
 # Who is excluded (local rules, common): kept as data.
 EXCLUSIONS = {
-    "agency_staff": _("Staff of a medical-security or supervising agency"),
-    "duty_to_report": _("A person whose duty was to report it (e.g. the institution's own auditor)"),
-    "involved": _("A person involved in the violation"),
+    "agency_staff": gettext_lazy("Staff of a medical-security or supervising agency"),
+    "duty_to_report": gettext_lazy("A person whose duty was to report it (e.g. the institution's own auditor)"),
+    "involved": gettext_lazy("A person involved in the violation"),
 }
 PAYMENT_FIELDS = ("payee", "bank", "account")
 
@@ -98,12 +99,6 @@ def _step(reward: Reward, node, by: User, act) -> Reward:
 def _tell_reporter(report: Report, body: str) -> None:
     """A message on the reporter's status page (shown without any staff name)."""
     ReportMessage.objects.create(report=report, sender=ReportMessage.Sender.AGENCY, body=body)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # ---------------------------------------------------------------------------------------------- start

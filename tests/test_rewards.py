@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
+from casework.penalty_rules import add_months
 from documents.models import Document
 from intake.models import ReportMessage
 from intake.public import report_by_code_and_secret
@@ -84,7 +85,7 @@ class TestNamedReporter:
         with django_capture_on_commit_callbacks(execute=True):
             reward = services.reward_notify(reward=reward, by=handler, channel="email")
         assert reward.status == Reward.Status.CLAIMING and reward.notice.title == "领奖通知书"
-        assert reward.claim_deadline == services.add_months(timezone.localdate(), 2)
+        assert reward.claim_deadline == add_months(timezone.localdate(), 2)
         assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hmm@example.cn"]
         assert mail.outbox[0].attachments[0][2] == "application/pdf"
         with pytest.raises(InvalidInput) as caught:
