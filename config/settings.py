@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "penalties",
     "recoveries",
     "rewards",
+    "credit",
+    "ratings",
+    "stats",
 ]
 
 MIDDLEWARE = [

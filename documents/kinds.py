@@ -58,6 +58,17 @@ ENFORCEMENT_APPLICATION = DocumentKind(
 EXTENSION_APPROVAL = DocumentKind(
     "extension_approval", "延长办案期限审批表", "延审", "documents/extension_approval.html"
 )
+# 先行登记保存 (行政处罚法 Art.56): the notice to the party whose items are registered and kept.
+PRESERVATION_NOTICE = DocumentKind(
+    "preservation_notice", "先行登记保存通知书", "先保", "documents/preservation_notice.html"
+)
+# Statistics (domain.md §12): the Liyang forms as issued, numbered tables.
+STATS_RESULTS_TABLE = DocumentKind(
+    "stats_results_table", "医保基金监管处理结果统计表", "统结", "documents/stats_results_table.html"
+)
+STATS_VIOLATIONS_TABLE = DocumentKind(
+    "stats_violations_table", "医保基金违规行为统计表", "统违", "documents/stats_violations_table.html"
+)
 # Referral (移送, domain.md §7): the package the bureau sends, and the receipt the receiving agency signs.
 CRIMINAL_REFERRAL_LETTER = DocumentKind(
     "criminal_referral_letter", "涉嫌犯罪案件移送书", "刑移", "documents/referral_letter.html"
@@ -106,6 +117,9 @@ KINDS: dict[str, DocumentKind] = {
         REFERRAL_RECEIPT,
         REWARD_DECISION,
         REWARD_CLAIM_NOTICE,
+        PRESERVATION_NOTICE,
+        STATS_RESULTS_TABLE,
+        STATS_VIOLATIONS_TABLE,
     )
 }
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]
