@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RatingsConfig(AppConfig):
     name = "ratings"
     verbose_name = _("Pharmacy credit ratings")
+
+    def ready(self):
+        from ratings import audit  # noqa: F401 — registers the models with the audit log
