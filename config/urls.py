@@ -80,6 +80,7 @@ urlpatterns = [
     *urls_referrals.urlpatterns,
     *urls_rewards.urlpatterns,
     *urls_recoveries.urlpatterns,
+    path("", include("stats.urls_dashboard")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
