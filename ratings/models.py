@@ -34,7 +34,9 @@ class Indicator(models.Model):
     )
     repairable = models.BooleanField(_("repairable"), default=False)
     repair_months = models.PositiveSmallIntegerField(
-        _("repair period (months)"), default=0, help_text=_("Months after the deduction within which it may be repaired.")
+        _("repair period (months)"),
+        default=0,
+        help_text=_("Months after the deduction within which it may be repaired."),
     )
     basis = models.CharField(_("basis"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -77,9 +79,7 @@ class RatingScheme(models.Model):
 class GradeBand(models.Model):
     scheme = models.ForeignKey(RatingScheme, on_delete=models.CASCADE, related_name="bands")
     grade = models.CharField(_("grade"), max_length=1, choices=GRADE_CHOICES)
-    min_score = models.PositiveSmallIntegerField(
-        _("lowest score"), validators=[MaxValueValidator(TOTAL_POINTS)]
-    )
+    min_score = models.PositiveSmallIntegerField(_("lowest score"), validators=[MaxValueValidator(TOTAL_POINTS)])
     poor = models.BooleanField(_("poor grade"), default=False, help_text=_("Counts towards agreement termination."))
     inspection_frequency = models.CharField(_("inspection frequency"), max_length=100)
     consequence = models.TextField(_("supervision consequence"))

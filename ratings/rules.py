@@ -32,18 +32,44 @@ class Band:
 # Seed 003 (医保内实行分级管理): B and above — fewer inspections and inspection items; D and below — more
 # frequent inspections and items, key supervision (重点检查、专项抽查、飞行检查); poor ones joint punishment.
 DEFAULT_BANDS = (
-    ("A", 900, False, _("On-site inspection at most once every two years"),
-     _("Excellent: fewer inspections and inspection items; priority in fund allocation and budget; green channel "
-       "for routine business and credit loans; in principle no on-site inspection by enforcement departments.")),
-    ("B", 800, False, _("Once a year"),
-     _("Good: fewer inspections and inspection items; priority in fund allocation and budget.")),
+    (
+        "A",
+        900,
+        False,
+        _("On-site inspection at most once every two years"),
+        _(
+            "Excellent: fewer inspections and inspection items; priority in fund allocation and budget; green channel "
+            "for routine business and credit loans; in principle no on-site inspection by enforcement departments."
+        ),
+    ),
+    (
+        "B",
+        800,
+        False,
+        _("Once a year"),
+        _("Good: fewer inspections and inspection items; priority in fund allocation and budget."),
+    ),
     ("C", 700, False, _("Twice a year (routine)"), _("Fair: routine supervision.")),
-    ("D", 600, True, _("Quarterly"),
-     _("Poor: key supervision — more frequent inspections and more inspection items (key, special and flying "
-       "inspections); interview, warning or public notice as breaches warrant.")),
-    ("E", 0, True, _("Monthly"),
-     _("Very poor: key supervision and joint punishment — more frequent joint inspections; restrictions on credit "
-       "loans, subsidies and awards; interview, warning or public notice.")),
+    (
+        "D",
+        600,
+        True,
+        _("Quarterly"),
+        _(
+            "Poor: key supervision — more frequent inspections and more inspection items (key, special and flying "
+            "inspections); interview, warning or public notice as breaches warrant."
+        ),
+    ),
+    (
+        "E",
+        0,
+        True,
+        _("Monthly"),
+        _(
+            "Very poor: key supervision and joint punishment — more frequent joint inspections; restrictions on credit "
+            "loans, subsidies and awards; interview, warning or public notice."
+        ),
+    ),
 )
 
 

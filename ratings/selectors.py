@@ -27,7 +27,9 @@ def pharmacy_rating(subject: Subject, year: int | None = None) -> dict | None:
         return None
     bands, _run = scheme_for(subject.region)
     band = next((b for b in bands if b.grade == evaluation.grade), grade_for(evaluation.score, bands))
-    deductions = Deduction.objects.filter(evaluation=evaluation).select_related("indicator").order_by("occurred_on", "pk")
+    deductions = (
+        Deduction.objects.filter(evaluation=evaluation).select_related("indicator").order_by("occurred_on", "pk")
+    )
     return {
         "score": evaluation.score,
         "grade": evaluation.grade,

@@ -204,9 +204,13 @@ def deduction_repair(
 
 def evaluations_regrade(*, region: Region) -> int:
     """Regrade the evaluations of the pharmacies of region and below (after its bands changed)."""
-    subjects = Subject.objects.filter(
-        kind=Subject.Kind.PHARMACY, region_id__in=region.descendant_ids(), rating_evaluations__isnull=False
-    ).select_related("region").distinct()
+    subjects = (
+        Subject.objects.filter(
+            kind=Subject.Kind.PHARMACY, region_id__in=region.descendant_ids(), rating_evaluations__isnull=False
+        )
+        .select_related("region")
+        .distinct()
+    )
     schemes: dict[int, tuple[list[Band], int]] = {}
     count = 0
     for subject in subjects:
