@@ -20,6 +20,7 @@ from recoveries import urls as urls_recoveries
 from referrals import urls as urls_referrals
 from rewards import api as api_rewards
 from rewards import urls as urls_rewards
+from stats import urls as urls_stats
 from workflows import views as workflow_views
 from workflows import views_investigation, views_outcome
 
@@ -43,6 +44,7 @@ api_v1 = [
     *urls_referrals.api_urlpatterns,
     *api_rewards.urlpatterns,
     *urls_recoveries.api_urlpatterns,
+    *urls_stats.api_urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -80,6 +82,7 @@ urlpatterns = [
     *urls_referrals.urlpatterns,
     *urls_rewards.urlpatterns,
     *urls_recoveries.urlpatterns,
+    *urls_stats.urlpatterns,
     path("", include("stats.urls_dashboard")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
