@@ -19,7 +19,8 @@ from casework.deadlines import add_days
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, CustodyTransfer, Evidence, Preservation
 from documents.formatting import chinese_datetime
-from documents.kinds import INSPECTION_RECORD, INTERVIEW_RECORD
+from documents.kinds import INSPECTION_RECORD, INTERVIEW_RECORD, PRESERVATION_NOTICE
+from documents.paperwork import preservation_notice_context
 from documents.services import document_issue
 from intake import attachments
 from intake.attachments import CheckedFile
@@ -201,7 +202,10 @@ def evidence_hand_over(
 def preservation_register(
     *, case: Case, by: User, items: str, place: str = "", registered_on: datetime.date | None = None
 ) -> Preservation:
-    """先行登记保存: register preserved items; the decision is due 7 days later (行政处罚法 Art.56)."""
+    """先行登记保存: register preserved items; the decision is due 7 days later (行政处罚法 Art.56).
+
+    Issues the numbered 先行登记保存通知书 to the case's parties.
+    """
     registered_on = registered_on or timezone.localdate()
     if not (items or "").strip():
         raise InvalidInput(errors={"items": [_("List the items preserved.")]})
@@ -209,7 +213,7 @@ def preservation_register(
         raise InvalidInput(errors={"registered_on": [_("The date cannot be in the future.")]})
     with transaction.atomic(), acting(by):
         case = _lock_open_case(case)
-        return Preservation.objects.create(
+        preservation = Preservation.objects.create(
             case=case,
             items=items.strip(),
             place=(place or "").strip(),
@@ -217,6 +221,15 @@ def preservation_register(
             decision_due=add_days(registered_on, rules.PRESERVATION_DECISION_DAYS),
             registered_by=by,
         )
+        # The 先行登记保存通知书 to the party; found from the record by its context's preservation_id.
+        document_issue(
+            kind=PRESERVATION_NOTICE,
+            agency=case.agency,
+            by=by,
+            case=case,
+            context=preservation_notice_context(preservation, subjects=list(case.subjects.all()), by=by),
+        )
+    return preservation
 
 
 def preservation_decide(

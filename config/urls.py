@@ -10,12 +10,14 @@ from casework import views as casework_views
 from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
 from config import live_counts
 from config import views as config_views
+from credit import urls as urls_credit
 from documents import views as document_views
 from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
 from intake import urls_public, urls_screening, urls_staff
 from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
 from penalties import urls as urls_penalties
+from ratings import urls as urls_ratings
 from recoveries import urls as urls_recoveries
 from referrals import urls as urls_referrals
 from rewards import api as api_rewards
@@ -45,6 +47,7 @@ api_v1 = [
     *api_rewards.urlpatterns,
     *urls_recoveries.api_urlpatterns,
     *urls_stats.api_urlpatterns,
+    *urls_credit.api_urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -71,6 +74,8 @@ urlpatterns = [
     path("cases/", casework_views.case_list, name="case-list"),
     path("cases/<int:pk>/", casework_views.case_detail, name="case-detail"),
     path("cases/<int:pk>/withdraw/", casework_views.case_withdraw, name="case-withdraw"),
+    path("documents/verify/", document_views.document_verify_page, name="document-verify"),
+    path("documents/<int:pk>/", document_views.document_detail, name="document-detail"),
     path("documents/<int:pk>/pdf/", document_views.document_pdf, name="document-pdf"),
     *urls_evidence.urlpatterns,
     *urls_public.urlpatterns,
@@ -83,6 +88,8 @@ urlpatterns = [
     *urls_rewards.urlpatterns,
     *urls_recoveries.urlpatterns,
     *urls_stats.urlpatterns,
+    *urls_ratings.urlpatterns,
+    *urls_credit.urlpatterns,
     path("", include("stats.urls_dashboard")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
