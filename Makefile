@@ -60,6 +60,7 @@ bench: install  ## Seed PostgreSQL at realistic volume and print list, triage an
 	$(PY) benchmarks/bench_penalty.py
 	$(PY) benchmarks/bench_ws.py
 	$(PY) benchmarks/bench_referrals.py
+	$(PY) benchmarks/bench_statistics.py
 
 messages: install  ## Extract and compile the zh_Hans catalog
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles
