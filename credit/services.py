@@ -52,9 +52,9 @@ def _points_until(subject: Subject, today: datetime.date) -> list[CreditPoint]:
     """The subject's points recorded on or before today, oldest first."""
     end = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
     return list(
-        CreditPoint.objects.filter(subject=subject, recorded_at__lt=end).select_related("case").order_by(
-            "recorded_at", "pk"
-        )
+        CreditPoint.objects.filter(subject=subject, recorded_at__lt=end)
+        .select_related("case")
+        .order_by("recorded_at", "pk")
     )
 
 
@@ -342,9 +342,7 @@ def blacklisting_remove(
             raise InvalidInput(_("The permanent list is never lifted."))
         earliest = removable_from(listing)
         if today < earliest:
-            raise InvalidInput(
-                _("This listing may be lifted from %(day)s.") % {"day": earliest.strftime("%Y-%m-%d")}
-            )
+            raise InvalidInput(_("This listing may be lifted from %(day)s.") % {"day": earliest.strftime("%Y-%m-%d")})
         if listing.obligation_id and Obligation.objects.filter(pk=listing.obligation_id).open().exists():
             raise InvalidInput(_("The fund loss has not been refunded yet."))
         listing.removed_on, listing.removal_reason, listing.removed_by = today, reason.strip(), by
