@@ -448,3 +448,28 @@ def test_a_county_subject_is_managed_by_the_city_bureau(lyg_region, alice, credi
     assert listing.subject == person
     director = UserFactory(agency=alice.agency, roles=[Role.DIRECTOR])
     assert services.conviction_record(subject=person, decided_on=D(2026, 2, 5), basis="判决书二", by=director)
+
+
+# Demo ------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_builds_each_kind_of_record_once(credit_case, lyg_region, alice, time_machine):
+    from credit.demo import seed_credit
+    from tests.factories import SubjectFactory
+
+    for n in range(4):
+        SubjectFactory(region=lyg_region, kind="insured", code=f"3207061985010100{n:02d}", level="", ownership="")
+    for n in range(2):
+        SubjectFactory(region=lyg_region, kind="practitioner", code=f"D3207009{n:02d}", level="", ownership="")
+    today = D(2026, 11, 23)
+    time_machine.move_to(datetime.datetime(2026, 11, 23, 2, tzinfo=datetime.UTC))
+    seed_credit(region=lyg_region, today=today)
+    reasons = set(Blacklisting.objects.values_list("reason", flat=True))
+    assert reasons == {Reason.POINTS_ONE_PERIOD, Reason.POINTS_TWO_PERIODS, Reason.CONVICTION}
+    assert Blacklisting.objects.filter(permanent=True).exists()
+    assert Measure.objects.count() == 4
+    assert set(PractitionerSanction.objects.values_list("kind", flat=True)) == {"suspension", "termination"}
+    assert credit_summary(PractitionerSanction.objects.get(kind="suspension").subject, today)["grade"] == "suspended"
+    counts = (Blacklisting.objects.count(), PractitionerSanction.objects.count())
+    seed_credit(region=lyg_region, today=today)
+    assert (Blacklisting.objects.count(), PractitionerSanction.objects.count()) == counts
