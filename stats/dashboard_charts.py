@@ -101,15 +101,38 @@ def _label_margin(labels: list[str]) -> int:
     return max((len(label) for label in labels), default=0) * CJK_EM + 16
 
 
+def _top_down(table: Table) -> list:
+    """Rows in the order a horizontal chart needs to read like the table (pygal draws its first row lowest)."""
+    return list(reversed(table.rows))
+
+
+def _legend_below(series: int, columns: int) -> dict:
+    """Legend rows under the chart; pygal reserves series // columns rows, so a last partial row gets its room here."""
+    columns = max(min(columns, series), 1)
+    partial = 1 if series % columns else 0
+    return {
+        "legend_at_bottom_columns": columns,
+        "margin_bottom": 8 + partial * STYLE.legend_font_size * 2,
+    }
+
+
+def _month_rotation(labels: list[str], fits: int) -> int:
+    return -45 if len(labels) > fits else 0
+
+
 def stacked_by_month(table: Table, *, title: str) -> str:
-    """Months along the bottom, a stacked bar per month with a segment per column (e.g. lead source)."""
+    """Months along the bottom, a stacked bar per month with a segment per column (e.g. lead source).
+
+    Drawn wide: the page gives this chart the full width.
+    """
     labels = [row.label for row in table.rows]
     chart = pygal.StackedBar(
         **_config(
             x_labels=labels,
-            x_label_rotation=-45 if len(labels) > 12 else 0,
+            x_label_rotation=_month_rotation(labels, 18),
             value_formatter=_count,
-            legend_at_bottom_columns=3,
+            **_legend_below(sum(1 for total in table.column_totals if total), 6),
+            width=1200,
             height=400,
         )
     )
@@ -122,52 +145,60 @@ def stacked_by_month(table: Table, *, title: str) -> str:
 
 def horizontal_counts(table: Table, *, title: str) -> str:
     """One bar per row (a status, a step), counted."""
-    labels = [row.label for row in table.rows]
+    rows = _top_down(table)
+    labels = [row.label for row in rows]
     chart = pygal.HorizontalBar(
         **_config(
             x_labels=labels,
             show_legend=False,
             print_values=True,
+            print_zeroes=False,
             value_formatter=_count,
             margin_left=_label_margin(labels),
             height=max(200, 48 + 34 * len(labels)),
         )
     )
-    chart.add(table.columns[0], [row.values[0] for row in table.rows])
+    chart.add(table.columns[0], [row.values[0] for row in rows])
     return _render(chart, title)
 
 
 def horizontal_stacked(table: Table, *, title: str) -> str:
     """One stacked bar per row (a kind of receiving agency) with a segment per column (an outcome)."""
-    labels = [row.label for row in table.rows]
+    rows = _top_down(table)
+    labels = [row.label for row in rows]
+    legend_lines = (len(table.columns) + 1) // 2
     chart = pygal.HorizontalStackedBar(
         **_config(
             x_labels=labels,
+            print_values=True,
+            print_zeroes=False,
             value_formatter=_count,
-            legend_at_bottom_columns=2,
+            **_legend_below(len(table.columns), 2),
             margin_left=_label_margin(labels),
-            height=max(260, 160 + 40 * len(labels) + 22 * len(table.columns)),
+            height=110 + 56 * len(labels) + 26 * legend_lines,
         )
     )
     for index, column in enumerate(table.columns):
-        chart.add(column, [row.values[index] for row in table.rows])
+        chart.add(column, [row.values[index] for row in rows])
     return _render(chart, title)
 
 
 def money_by_ledger(table: Table, *, title: str) -> str:
-    """Amount paid per ledger (the table's second column), in yuan."""
-    labels = [row.label for row in table.rows]
+    """Amount paid per ledger (the table's second column), in yuan; the figures are in the table."""
+    rows = _top_down(table)
+    labels = [row.label for row in rows]
     chart = pygal.HorizontalBar(
         **_config(
             x_labels=labels,
             show_legend=False,
-            print_values=True,
             value_formatter=_yuan,
+            max_scale=5,
             margin_left=_label_margin(labels),
+            margin_right=40,
             height=max(200, 48 + 34 * len(labels)),
         )
     )
-    chart.add(table.columns[1], [_plotted(row.values[1]) for row in table.rows])
+    chart.add(table.columns[1], [_plotted(row.values[1]) for row in rows])
     return _render(chart, title)
 
 
@@ -177,9 +208,10 @@ def amount_by_month(table: Table, *, title: str) -> str:
     chart = pygal.Bar(
         **_config(
             x_labels=labels,
-            x_label_rotation=-45 if len(labels) > 12 else 0,
+            x_label_rotation=_month_rotation(labels, 6),
             show_legend=False,
             value_formatter=_yuan,
+            max_scale=6,
         )
     )
     chart.add(table.columns[1], [_plotted(row.values[1]) for row in table.rows])
