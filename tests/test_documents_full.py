@@ -345,8 +345,51 @@ SAMPLE_CONTEXTS: dict[str, dict] = {
         "officer": "王丽",
         "contact": "王丽",
     },
-    "stats_results_table": {"region": "连云港市", "period": "2026年1月1日至2026年3月31日"},
-    "stats_violations_table": {"region": "连云港市", "period": "2026年1月1日至2026年3月31日"},
+    # The statistics forms are built by stats.exports.document_context; a small table of each stands in.
+    "stats_results_table": {
+        "table": {
+            "annex": "附件2",
+            "title": "医保基金监管处理结果统计表",
+            "providers": {
+                "section": "一、定点医药机构",
+                "rows": [{"number": 1, "label": "约谈限期整改", "institution": 3, "pharmacy": 1}],
+                "total": {
+                    "institution": {"subjects": 3, "money": "1.23"},
+                    "pharmacy": {"subjects": 1, "money": "0.10"},
+                },
+            },
+            "insured": {
+                "section": "二、参保人员",
+                "rows": [{"number": 1, "label": "约谈", "value": 2}],
+                "total": {"persons": 2, "money": "0.05"},
+            },
+        },
+        "region_line": "统筹区：连云港市　　统计期间：2026年1月1日至2026年3月31日",
+        "remarks": ["本期检查定点医药机构120家，其中现场检查80家。"],
+    },
+    "stats_violations_table": {
+        "table": {
+            "annex": "附件3",
+            "title": "医保基金违规行为统计表",
+            "sections": [
+                {
+                    "title": "一、定点医疗机构",
+                    "rows": [
+                        {
+                            "number": 7,
+                            "label": "分解/超标准/重复/套用收费",
+                            "cases": 2,
+                            "amount": "12,345.60",
+                            "fund": "9,876.50",
+                        }
+                    ],
+                    "total": {"cases": 2, "amount": "12,345.60", "fund": "9,876.50"},
+                }
+            ],
+        },
+        "region_line": "统筹区：连云港市　　统计期间：2026年1月1日至2026年3月31日",
+        "remarks": [],
+    },
     "criminal_referral_letter": {
         "addressee": "连云港市公安局",
         "subject_names": SUBJECT["name"],
@@ -478,8 +521,8 @@ MANDATORY: dict[str, list[str]] = {
         "行政诉讼",
         "（印章）",
     ],
-    "stats_results_table": [],
-    "stats_violations_table": [],
+    "stats_results_table": ["附件2", "统计期间：2026年1月1日至2026年3月31日"],
+    "stats_violations_table": ["附件3", "分解/超标准/重复/套用收费", "9,876.50"],
     "criminal_referral_letter": ["移送情形", "三日内", "连云港市人民检察院", "（印章）"],
     "case_referral_letter": ["移送情形", "处理结果书面告知", "（印章）"],
     "referral_report": ["移送理由及依据", "医保发〔2021〕49号", "连云港市公安局"],
@@ -727,3 +770,19 @@ class TestVerifyPage:
         assert set(response.context["form"].errors) == {"number", "sha256"}
         response = client.post(url, {"number": "连医保罚决〔2026〕1号"})
         assert "sha256" in response.context["form"].errors and response.context["result"] is None
+
+
+def test_demo_corrects_a_notice_twice_once(case, alice, lyg_region, cz_region):
+    from django.utils import timezone
+
+    from documents.demo import seed_document_corrections
+
+    preservation_register(case=case, by=alice, items="处方单3本", place="药房")
+    today = timezone.localdate()
+    assert seed_document_corrections(region=lyg_region, today=today) == 2
+    assert seed_document_corrections(region=lyg_region, today=today) == 0
+    assert seed_document_corrections(region=cz_region, today=today) == 0
+    original = Document.objects.get(kind=PRESERVATION_NOTICE.code, supersedes__isnull=True)
+    first = original.superseded_by
+    second = first.superseded_by
+    assert second.case == case and second.context["items"] == ["处方单3本"] and second.sequence == 3
