@@ -45,7 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from agreements.models import AgreementMeasure
@@ -96,7 +96,15 @@ class Scope:
         return Q(**{f"{field}__gte": self.date_from, f"{field}__lte": self.date_to})
 
     def cases(self, path: str = "case") -> Q:
-        return Q(**{f"{path}__agency_id__in": self.agency_ids})
+        """Records of cases owned by an agency of the region."""
+        return self.agencies(f"{path}__agency")
+
+    def agencies(self, path: str) -> Q:
+        """Records whose agency (at path) is of the region; no condition at all for a root region (a
+        province without a parent holds every agency)."""
+        if self.region.parent_id is None:
+            return Q()
+        return Q(**{f"{path}_id__in": self.agency_ids})
 
     def header(self) -> dict:
         return {
@@ -110,23 +118,42 @@ class Scope:
 Part = tuple[QuerySet, str]
 
 
-def distinct_subjects_by_kind(parts: list[Part]) -> dict[str, int]:
-    """{kind: number of distinct subjects} over the union of the parts, in one query."""
+def distinct_subjects(parts: dict[str, list[Part]], combos: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """{key: {kind: distinct subjects}} for each key of parts and each combination of keys, in one query.
+
+    The parts are evaluated once (a common table expression) and counted per key and per combination,
+    so a subject with several outcomes counts once in a combination (不重复数).
+    """
     selects, params = [], []
-    for queryset, path in parts:
-        try:
-            sql, part_params = queryset.order_by().values_list(path).distinct().query.sql_with_params()
-        except EmptyResultSet:  # e.g. pk__in an empty set: the part adds nobody
-            continue
-        selects.append(sql)
-        params.extend(part_params)
+    for key, key_parts in parts.items():
+        for queryset, path in key_parts:
+            try:
+                sql, part_params = (
+                    queryset.order_by().annotate(stats_sid=F(path)).values_list("stats_sid").query.sql_with_params()
+                )
+            except EmptyResultSet:  # e.g. pk__in an empty set: the part adds nobody
+                continue
+            selects.append(f"SELECT '{key}' AS k, q.stats_sid AS sid FROM ({sql}) q")
+            params.extend(part_params)
     if not selects:
         return {}
     table = connection.ops.quote_name(Subject._meta.db_table)
-    sql = f"SELECT kind, COUNT(*) FROM {table} WHERE id IN ({' UNION '.join(selects)}) GROUP BY kind"
+    # Each (key, subject) once, with the subject's kind; then counts per key and per combination.
+    tagged = f"SELECT DISTINCT p.k, p.sid, s.kind FROM parts p JOIN {table} s ON s.id = p.sid"
+    queries = ["SELECT k, kind, COUNT(*) FROM tagged GROUP BY k, kind"]
+    for name, keys in combos.items():
+        listed = ", ".join(f"'{key}'" for key in keys)
+        queries.append(
+            f"SELECT '{name}', kind, COUNT(*) FROM (SELECT DISTINCT sid, kind FROM tagged WHERE k IN ({listed})) d"
+            " GROUP BY kind"
+        )
+    sql = f"WITH parts AS ({' UNION ALL '.join(selects)}), tagged AS ({tagged}) " + " UNION ALL ".join(queries)
+    result: dict[str, dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+        for key, kind, count in cursor.fetchall():
+            result.setdefault(key, {})[kind] = count
+    return result
 
 
 def _case_subjects():
@@ -141,8 +168,9 @@ class _Outcomes:
 
     def measures(self, *kinds) -> Part:
         s = self.scope
+        # The action's agency is the handling agency of the case's region (agreements.services).
         queryset = AgreementMeasure.objects.filter(
-            s.cases("action__case"), s.day("action__decided_on"), kind__in=kinds, withdrawn_at__isnull=True
+            s.agencies("action__agency"), s.day("action__decided_on"), kind__in=kinds, withdrawn_at__isnull=True
         )
         return queryset, "action__subject_id"
 
@@ -157,7 +185,8 @@ class _Outcomes:
     def referred(self, *, criminal: bool) -> Part:
         s = self.scope
         kind = Q(kind=Referral.Kind.CRIMINAL)
-        sent = Referral.objects.filter(s.cases(), s.moment("sent_at")).filter(kind if criminal else ~kind)
+        # The sending agency is the case's own.
+        sent = Referral.objects.filter(s.agencies("agency"), s.moment("sent_at")).filter(kind if criminal else ~kind)
         return _case_subjects().filter(case_id__in=sent.values("case_id")), "subject_id"
 
     def credit_points(self) -> Part:
@@ -199,7 +228,8 @@ def results_table(region: Region, date_from: datetime.date, date_to: datetime.da
     scope = Scope(region, date_from, date_to)
     o = _Outcomes(scope)
     blacklisted = o.blacklisted()
-    provider_parts: dict[str, list[Part]] = {
+    # Every outcome once, by key; "other" and the money rows serve both sections (split by kind).
+    parts: dict[str, list[Part]] = {
         "interview_rectification": [o.measures(Measure.INTERVIEW, Measure.RECTIFICATION)],
         "criticism": [o.measures(Measure.CRITICISM)],
         "suspension": [o.suspensions(Suspension.Scope.SERVICES, Suspension.Scope.DEPARTMENT)],
@@ -207,16 +237,30 @@ def results_table(region: Region, date_from: datetime.date, date_to: datetime.da
         "blacklist": [blacklisted] if blacklisted else [],
         "penalty": [o.penalties()],
         "judicial": [o.referred(criminal=True)],
+        "fund_recovered": [o.paid(Ledger.FUND_REFUND)],
+        "patient_recovered": [o.paid(Ledger.PATIENT_REFUND)],
         "other": [
             o.measures(Measure.REFUSAL, Measure.LIQUIDATED_DAMAGES),
             o.suspensions(Suspension.Scope.PERSONS),
             o.referred(criminal=False),
+            o.credit_points(),
         ],
+        "settlement_suspended": [o.suspensions(Suspension.Scope.DIRECT_SETTLEMENT)],
+        "checked": [o.checked(on_site=False)],
+        "checked_on_site": [o.checked(on_site=True)],
     }
-    money_parts = {"fund_recovered": o.paid(Ledger.FUND_REFUND), "patient_recovered": o.paid(Ledger.PATIENT_REFUND)}
+    provider_keys = [key for key, _, _ in liyang.PROVIDER_ROWS]
+    insured_keys = ["settlement_suspended", "penalty", "judicial", "other", "blacklist", "fund_recovered"]
+    counts = distinct_subjects(
+        parts,
+        {"providers_total": provider_keys, "insured_total": insured_keys, "insured_other": ["other", "blacklist"]},
+    )
+
+    def count(key: str, kind: str) -> int:
+        return counts.get(key, {}).get(kind, 0)
+
     fund = o.paid_by_kind(Ledger.FUND_REFUND)
     patients = o.paid_by_kind(Ledger.PATIENT_REFUND)
-    counts = {key: distinct_subjects_by_kind(parts) for key, parts in provider_parts.items()}
 
     rows = []
     for number, (key, label, unit) in enumerate(liyang.PROVIDER_ROWS, start=1):
@@ -229,13 +273,14 @@ def results_table(region: Region, date_from: datetime.date, date_to: datetime.da
             elif key == "blacklist" and blacklisted is None:
                 row[kind] = None
             else:
-                row[kind] = counts[key].get(kind, 0)
+                row[kind] = count(key, kind)
         rows.append(row)
 
-    all_provider_parts = [part for parts in provider_parts.values() for part in parts] + list(money_parts.values())
-    distinct = distinct_subjects_by_kind(all_provider_parts)
     totals = {
-        kind: {"subjects": distinct.get(kind, 0), "money": wan((fund.get(kind) or 0) + (patients.get(kind) or 0))}
+        kind: {
+            "subjects": count("providers_total", kind),
+            "money": wan((fund.get(kind) or 0) + (patients.get(kind) or 0)),
+        }
         for kind in PROVIDER_KINDS
     }
     registered = dict(
@@ -244,32 +289,21 @@ def results_table(region: Region, date_from: datetime.date, date_to: datetime.da
         .values_list("kind")
         .annotate(n=Count("pk"))
     )
-    checked = distinct_subjects_by_kind([o.checked(on_site=False)])
-    on_site = distinct_subjects_by_kind([o.checked(on_site=True)])
     fund_total = sum((fund.get(kind) or ZERO for kind in PROVIDER_KINDS), ZERO)
     patients_total = sum((patients.get(kind) or ZERO for kind in PROVIDER_KINDS), ZERO)
 
-    insured_parts: dict[str, list[Part]] = {
-        "settlement_suspended": [o.suspensions(Suspension.Scope.DIRECT_SETTLEMENT)],
-        "penalty": [o.penalties()],
-        "judicial": [o.referred(criminal=True)],
-        "other": [o.credit_points(), o.referred(criminal=False)] + ([blacklisted] if blacklisted else []),
-    }
-    insured_counts = {key: distinct_subjects_by_kind(parts).get(INSURED, 0) for key, parts in insured_parts.items()}
     insured_rows = []
     for number, (key, label, unit) in enumerate(liyang.INSURED_ROWS, start=1):
         if key == "interview":
             value = None  # 约谈 of insured persons is not recorded by the system.
         elif key == "fund_recovered":
             value = wan(fund.get(INSURED))
+        elif key == "other":
+            value = count("insured_other", INSURED)
         else:
-            value = insured_counts[key]
+            value = count(key, INSURED)
         insured_rows.append({"number": number, "key": key, "label": label, "unit": unit, "value": value})
-    insured_all = [part for parts in insured_parts.values() for part in parts] + [money_parts["fund_recovered"]]
-    insured_total = {
-        "persons": distinct_subjects_by_kind(insured_all).get(INSURED, 0),
-        "money": wan(fund.get(INSURED)),
-    }
+    insured_total = {"persons": count("insured_total", INSURED), "money": wan(fund.get(INSURED))}
 
     return {
         **scope.header(),
@@ -280,8 +314,8 @@ def results_table(region: Region, date_from: datetime.date, date_to: datetime.da
             "overview": {
                 kind: {
                     "registered": registered.get(kind, 0),
-                    "checked": checked.get(kind, 0),
-                    "checked_on_site": on_site.get(kind, 0),
+                    "checked": count("checked", kind),
+                    "checked_on_site": count("checked_on_site", kind),
                 }
                 for kind in PROVIDER_KINDS
             },
