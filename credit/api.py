@@ -15,7 +15,7 @@ from credit.access import access_subject_credit
 from credit.selectors import credit_summary
 
 
-class EntrySerializer(serializers.Serializer):
+class CreditEntrySerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(
         choices=["points", "blacklisted", "blacklist_removed", "suspended", "terminated"],
@@ -26,7 +26,7 @@ class EntrySerializer(serializers.Serializer):
     case = serializers.CharField(allow_null=True, help_text="case number")
 
 
-class ListingSerializer(serializers.Serializer):
+class CreditListingSerializer(serializers.Serializer):
     reason = serializers.CharField()
     permanent = serializers.BooleanField()
     listed_on = serializers.DateField()
@@ -34,7 +34,7 @@ class ListingSerializer(serializers.Serializer):
     removal_reason = serializers.CharField()
 
 
-class MeasureSerializer(serializers.Serializer):
+class CreditMeasureSerializer(serializers.Serializer):
     kind = serializers.CharField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(allow_null=True)
@@ -57,9 +57,9 @@ class CreditSerializer(serializers.Serializer):
     permanent = serializers.BooleanField(help_text="on the permanent blacklist")
     suspended_until = serializers.DateField(source="until", allow_null=True)
     reregistration_from = serializers.DateField(allow_null=True)
-    blacklistings = ListingSerializer(source="listings", many=True)
-    measures = MeasureSerializer(many=True)
-    entries = EntrySerializer(many=True)
+    blacklistings = CreditListingSerializer(source="listings", many=True)
+    measures = CreditMeasureSerializer(many=True)
+    entries = CreditEntrySerializer(many=True)
 
 
 class CreditDetail(APIView):
