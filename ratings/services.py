@@ -113,7 +113,8 @@ def deduction_record(
     Locks the pharmacy's evaluation rows.
     """
     today = today or timezone.localdate()
-    evaluation_ensure(subject=subject, year=year, today=today)
+    _check_pharmacy(subject)
+    check_year(year, today=today)
     errors: dict[str, list] = {}
     reason = (reason or "").strip()
     if not reason:
@@ -130,6 +131,7 @@ def deduction_record(
         raise InvalidInput(errors=errors)
     scheme = scheme_for(subject.region)
     with transaction.atomic():
+        evaluation_ensure(subject=subject, year=year, today=today)
         evaluations = _lock(subject)
         evaluation = evaluations[year]
         left = indicator.max_deduction - _standing_points(evaluation, indicator)

@@ -184,6 +184,7 @@ class TestDeductions:
         with pytest.raises(InvalidInput) as error:
             deduct(pharmacy, manager, on=on)
         assert "occurred_on" in error.value.errors
+        assert not Evaluation.objects.exists()  # a refused deduction leaves nothing behind
 
     def test_a_future_year_and_an_inactive_indicator_are_refused(self, pharmacy, manager):  # noqa: F811
         with pytest.raises(InvalidInput):

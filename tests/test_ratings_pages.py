@@ -157,8 +157,9 @@ class TestEvaluationPage:
 
     def test_breakdown_consequence_and_history(self, client, alice, manager, pharmacy):  # noqa: F811
         for year in (2024, 2025, 2026):
+            # Non-repairable outside 公共信息: JC12, ZL08, 协议管理 135, 监督管理 105 = 260.
             for item in Indicator.objects.filter(repairable=False).exclude(category="public"):
-                deduct(pharmacy, manager, item.code, item.max_deduction, year=year)  # 260 (JC12, ZL08, 协议管理 135, 监督管理 105)
+                deduct(pharmacy, manager, item.code, item.max_deduction, year=year)
             for item in Indicator.objects.filter(category="public")[:3]:
                 deduct(pharmacy, manager, item.code, item.max_deduction, year=year)  # GG01–GG03: 60 → 680: D
         client.force_login(alice)
