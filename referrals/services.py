@@ -556,6 +556,9 @@ def referral_outcome_record(
             agency=by.agency,
             recorded_by=by,
         )
+        from credit.services import on_referral_outcome
+
+        on_referral_outcome(outcome)
         _event(locked, Event.OUTCOME, by, note=f"{outcome.get_kind_display()}：{summary}")
         _notify_sender(
             locked,

@@ -159,6 +159,13 @@ def check_choice(*, case: Case, choice: OutcomeChoice) -> None:
             )
         elif not award.reason.strip():
             errors.setdefault("credit", []).append(_("Give the reason for the credit points."))
+        else:
+            from credit.services import check_points
+
+            try:
+                check_points(award.subject, award.points)
+            except InvalidInput as error:
+                errors.setdefault("credit", []).extend(error.errors.get("credit", [error.message]))
     has_track = choice.penalty_subjects or choice.agreement_subjects or choice.referral_agencies or choice.credit
     if not has_track and not choice.reasoning.strip():
         errors["reasoning"] = [_("Without any track the case is closed: give the reasons.")]
@@ -211,6 +218,10 @@ def outcome_decide(*, case: Case, by: User, choice: OutcomeChoice) -> OutcomePro
             CreditPoint(case=locked, subject=a.subject, points=a.points, reason=a.reason.strip(), recorded_by=by)
             for a in choice.credit
         )
+        if choice.credit:
+            from credit.services import on_credit_points_recorded
+
+            on_credit_points_recorded(locked)
         if process.penalty:
             from penalties.services import penalty_start
 

@@ -158,6 +158,10 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
     from rewards.services import rewards_forfeit_expired
 
     rewards_forfeit_expired(today=today)
+    # And lists insured persons whose fund refund fell overdue (credit rules).
+    from credit.services import daily_run
+
+    daily_run(today)
     sent = 0
     recipients_by_agency: dict[tuple[int, tuple[str, ...]], list[int]] = {}
     for item in due_soon(today):

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from casework.models import Case, Lead, Subject
+from credit.demo import seed_credit
+from documents.demo import seed_document_corrections
 from organisation.demo.agencies import PasswordSetter, ensure_regions_and_agencies, ensure_users
 from organisation.demo.agreements import advance_agreements
 from organisation.demo.cities import CITIES
@@ -18,6 +20,7 @@ from organisation.demo.penalties import advance_penalties
 from organisation.demo.recoveries import seed_recoveries
 from organisation.demo.rewards import seed_rewards
 from organisation.demo.subjects import ensure_subjects
+from ratings.demo import seed_ratings
 
 
 class Command(BaseCommand):
@@ -53,6 +56,9 @@ class Command(BaseCommand):
                 advance_agreements(region=bureau.region, today=timezone.localdate())
                 seed_recoveries(bureau=bureau, court=agencies[f"{city.code}-court"], today=timezone.localdate())
                 seed_rewards(bureau=bureau, today=timezone.localdate())
+                seed_credit(region=bureau.region, today=timezone.localdate())
+                seed_ratings(region=bureau.region, today=timezone.localdate())
+                seed_document_corrections(region=bureau.region, today=timezone.localdate())
             self.report_logins += [(bureau.name, *pair) for pair in seeder.reports.credentials[:1]]
             batch = seeder.screening
             self.stdout.write(
