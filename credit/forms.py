@@ -21,6 +21,6 @@ class RemovalForm(forms.Form):
 
 class MeasureForm(forms.Form):
     kind = forms.ChoiceField(label=_("Measure"), choices=Measure.Kind.choices)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Details"), required=False, max_length=300)
