@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "credit",
     "ratings",
     "stats",
+    "inspections",
+    "assists",
+    "disclosure",
 ]
 
 MIDDLEWARE = [
