@@ -11,6 +11,7 @@ from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
 from config import live_counts
 from config import views as config_views
 from credit import urls as urls_credit
+from disclosure import urls as urls_disclosure
 from documents import views as document_views
 from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
 from intake import urls_public, urls_screening, urls_staff
@@ -48,6 +49,7 @@ api_v1 = [
     *urls_recoveries.api_urlpatterns,
     *urls_stats.api_urlpatterns,
     *urls_credit.api_urlpatterns,
+    *urls_disclosure.api_urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -90,6 +92,7 @@ urlpatterns = [
     *urls_stats.urlpatterns,
     *urls_ratings.urlpatterns,
     *urls_credit.urlpatterns,
+    *urls_disclosure.urlpatterns,
     path("", include("stats.urls_dashboard")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,143 @@
+"""The public disclosure pages (no account) and the bureau's management pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework.errors import DomainError
+from casework.webutils import add_domain_errors, flash_domain_error, paginate
+from disclosure import selectors, services
+from disclosure.access import access_disclosure_by_id, public_disclosure_by_id, require_manager
+from disclosure.forms import DisclosureForm, FromCaseForm, PublicFilterForm, WithdrawForm
+from disclosure.masking import PERSON_KINDS
+from disclosure.models import Disclosure
+from organisation.models import Region
+
+PUBLIC_ROWS = 20
+MANAGE_ROWS = 50
+
+
+@require_GET
+def public_list(request):
+    regions = list(selectors.public_regions())
+    form = PublicFilterForm(request.GET or None, regions=regions)
+    kind, region = "", None
+    if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        if code := form.cleaned_data["region"]:
+            region = Region.objects.filter(code=code).first()
+    page = paginate(request, selectors.public_disclosures(kind=kind, region=region), PUBLIC_ROWS)
+    return render(request, "disclosure/public/list.html", {"form": form, "page": page})
+
+
+@require_GET
+def public_detail(request, pk):
+    disclosure = public_disclosure_by_id(pk)
+    targets = disclosure.draw_record.get("targets") if isinstance(disclosure.draw_record, dict) else None
+    other = {k: v for k, v in (disclosure.draw_record or {}).items() if k != "targets"}
+    return render(
+        request,
+        "disclosure/public/detail.html",
+        {"disclosure": disclosure, "targets": targets, "draw_fields": other, "person_kinds": PERSON_KINDS},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_list(request):
+    """The bureau's disclosures; a new one typed in, or a typical case from a closed case."""
+    agency = require_manager(request.user)
+    form = DisclosureForm(prefix="new")
+    from_case = FromCaseForm(agency=agency, prefix="case")
+    if request.method == "POST":
+        if "case-case" in request.POST:
+            from_case = FromCaseForm(request.POST, agency=agency, prefix="case")
+            if from_case.is_valid():
+                try:
+                    created = services.disclosure_from_case(from_case.cleaned_data["case"], request.user)
+                except DomainError as error:
+                    add_domain_errors(from_case, error)
+                else:
+                    messages.success(request, _("Draft prepared from the case; check it before publishing."))
+                    return redirect("disclosure-manage-detail", pk=created.pk)
+        else:
+            form = DisclosureForm(request.POST, prefix="new")
+            if form.is_valid():
+                fields = dict(form.cleaned_data)
+                try:
+                    created = services.disclosure_create(
+                        agency=agency, by=request.user, kind=fields.pop("kind"), **fields
+                    )
+                except DomainError as error:
+                    add_domain_errors(form, error)
+                else:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("disclosure-manage-detail", pk=created.pk)
+    page = paginate(request, selectors.bureau_disclosures(agency.pk), MANAGE_ROWS)
+    return render(
+        request,
+        "disclosure/manage_list.html",
+        {"page": page, "form": form, "from_case": from_case, "agency": agency},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_detail(request, pk):
+    disclosure = access_disclosure_by_id(request.user, pk)
+    editable = disclosure.status == Disclosure.Status.DRAFT
+    form = None
+    if editable:
+        initial = {name: getattr(disclosure, name) for name in services.EDITABLE_FIELDS}
+        form = DisclosureForm(request.POST or None, initial={**initial, "kind": disclosure.kind})
+        form.fields["kind"].disabled = True
+        if request.method == "POST" and form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+            try:
+                services.disclosure_update(disclosure=disclosure, by=request.user, **fields)
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect("disclosure-manage-detail", pk=disclosure.pk)
+    context = {
+        "disclosure": disclosure,
+        "form": form,
+        "withdraw_form": WithdrawForm(),
+        "public_url": reverse("disclosure-public-detail", args=[disclosure.pk]),
+    }
+    return render(request, "disclosure/manage_detail.html", context)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    disclosure = access_disclosure_by_id(request.user, pk)
+    try:
+        services.disclosure_publish(disclosure=disclosure, by=request.user)
+    except DomainError as error:
+        flash_domain_error(request, error)
+        for name, field_messages in error.errors.items():
+            label = Disclosure._meta.get_field(name).verbose_name
+            for message in field_messages:
+                messages.error(request, f"{label}: {message}")
+    else:
+        messages.success(request, _("Published."))
+    return redirect("disclosure-manage-detail", pk=disclosure.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    disclosure = access_disclosure_by_id(request.user, pk)
+    form = WithdrawForm(request.POST)
+    try:
+        services.disclosure_withdraw(disclosure=disclosure, by=request.user, reason=form.data.get("reason", ""))
+    except DomainError as error:
+        flash_domain_error(request, error)
+    else:
+        messages.success(request, _("Withdrawn: it no longer appears on the public page."))
+    return redirect("disclosure-manage-detail", pk=disclosure.pk)
