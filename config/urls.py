@@ -14,6 +14,7 @@ from credit import urls as urls_credit
 from disclosure import urls as urls_disclosure
 from documents import views as document_views
 from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
+from inspections import urls as urls_inspections
 from intake import urls_public, urls_screening, urls_staff
 from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
@@ -49,6 +50,7 @@ api_v1 = [
     *urls_recoveries.api_urlpatterns,
     *urls_stats.api_urlpatterns,
     *urls_credit.api_urlpatterns,
+    *urls_inspections.api_urlpatterns,
     *urls_disclosure.api_urlpatterns,
     path("", include(router.urls)),
 ]
