@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from agreements import urls as urls_agreements
 from casework import urls_evidence
 from casework import views as casework_views
+from assists import urls as urls_assists
 from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
 from config import live_counts
 from config import views as config_views
@@ -95,6 +96,7 @@ urlpatterns = [
     *urls_ratings.urlpatterns,
     *urls_credit.urlpatterns,
     *urls_disclosure.urlpatterns,
+    *urls_assists.urlpatterns,
     path("", include("stats.urls_dashboard")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
