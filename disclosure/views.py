@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.errors import DomainError
@@ -16,6 +17,16 @@ from disclosure.masking import PERSON_KINDS
 from disclosure.models import Disclosure
 from organisation.models import Region
 
+# Labels of the draw record's usual keys; other keys are shown as they are.
+DRAW_LABELS = {
+    "seed": gettext_lazy("Seed"),
+    "algorithm": gettext_lazy("Algorithm"),
+    "algorithm_version": gettext_lazy("Algorithm version"),
+    "drawn_on": gettext_lazy("Drawn on"),
+    "population": gettext_lazy("Population"),
+    "population_size": gettext_lazy("Population size"),
+    "sample_size": gettext_lazy("Number drawn"),
+}
 PUBLIC_ROWS = 20
 MANAGE_ROWS = 50
 
@@ -37,7 +48,7 @@ def public_list(request):
 def public_detail(request, pk):
     disclosure = public_disclosure_by_id(pk)
     targets = disclosure.draw_record.get("targets") if isinstance(disclosure.draw_record, dict) else None
-    other = {k: v for k, v in (disclosure.draw_record or {}).items() if k != "targets"}
+    other = [(DRAW_LABELS.get(k, k), v) for k, v in (disclosure.draw_record or {}).items() if k != "targets"]
     return render(
         request,
         "disclosure/public/detail.html",
