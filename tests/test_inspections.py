@@ -280,3 +280,14 @@ def test_visit_with_findings_starts_a_lead_in_triage(make_plan, institutions, in
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DONE
     assert Lead.objects.filter(source_kind="inspection").count() == 1
+
+
+def test_demo_seed(lyg_region, lyg_bureau, alice, inspectors, institutions):
+    from inspections.demo import seed_inspections
+
+    plans = seed_inspections(region=lyg_region, today=datetime.date(2026, 11, 23))
+    assert [p.kind for p in plans] == [Plan.Kind.RANDOM, Plan.Kind.UNANNOUNCED]
+    drawn = Plan.objects.get(pk=plans[0].pk)
+    assert drawn.status == Plan.Status.IN_PROGRESS and drawn.period_from == datetime.date(2026, 10, 1)
+    assert drawn.targets.filter(result="found").count() == 1
+    assert seed_inspections(region=lyg_region, today=datetime.date(2026, 11, 23)) == []

@@ -1,0 +1,96 @@
+"""Demo inspection plans of one city, built through inspections.services.
+
+A 双随机 check of the city's designated institutions this quarter (5 %, at least 10, drawn with a fixed seed
+and two visits recorded: one with nothing found, one with a finding that became a lead in triage), and a
+飞行检查 of its pharmacies still in draft. Idempotent: a bureau with plans is left as it is.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from casework.errors import DomainError
+from casework.models import Subject
+from inspections import services
+from inspections.models import Plan
+from organisation.models import Agency, Region, User
+from organisation.roles import Role
+
+
+def _quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    start = datetime.date(today.year, first_month, 1)
+    end = (
+        datetime.date(today.year + 1, 1, 1) if first_month == 10 else datetime.date(today.year, first_month + 3, 1)
+    ) - datetime.timedelta(days=1)
+    return start, end
+
+
+def seed_inspections(*, region: Region, today: datetime.date) -> list[Plan]:
+    """The plans above for the bureau of region (code '<region>-bureau'); [] when it has no bureau or head."""
+    bureau = Agency.objects.filter(region=region, kind=Agency.Kind.BUREAU).order_by("code").first()
+    if bureau is None or Plan.objects.filter(agency=bureau).exists():
+        return []
+    head = (
+        User.objects.filter(agency=bureau, groups__role_group__role=Role.SECTION_HEAD, is_active=True)
+        .order_by("username")
+        .first()
+    )
+    if head is None:
+        return []
+    start, end = _quarter(today)
+    plans = []
+    with transaction.atomic():
+        random_check = services.plan_create(
+            agency=bureau,
+            by=head,
+            title=f"{today.year}年第{(start.month - 1) // 3 + 1}季度定点医疗机构“双随机、一公开”检查",
+            kind=Plan.Kind.RANDOM,
+            period_from=start,
+            period_to=end,
+            subject_kinds=[Subject.Kind.INSTITUTION],
+            regions=[region],
+            sample_percent=Decimal("5"),
+            sample_minimum=10,
+        )
+        plans.append(random_check)
+        try:
+            random_check = services.plan_draw(random_check, by=head, seed=f"{region.code}-{today.isoformat()}")
+        except DomainError:
+            random_check = None  # too few investigators or institutions: the plan stays a draft
+        if random_check is not None:
+            targets = list(random_check.targets.prefetch_related("inspectors").select_related("subject")[:2])
+            if targets:
+                first = targets[0]
+                services.target_visit(
+                    first,
+                    by=first.inspectors.all()[0],
+                    findings="查看医保结算清单、住院病历及药品进销存台账，未发现违规问题。",
+                    found=False,
+                    person="医务科负责人",
+                )
+            if len(targets) > 1:
+                second = targets[1]
+                services.target_visit(
+                    second,
+                    by=second.inspectors.all()[0],
+                    findings="抽查在院患者12人，其中3人不在床且无请假记录，疑似挂床住院；已调取相关病历。",
+                    found=True,
+                    person="医务科负责人",
+                )
+        plans.append(
+            services.plan_create(
+                agency=bureau,
+                by=head,
+                title=f"{today.year}年定点零售药店飞行检查",
+                kind=Plan.Kind.UNANNOUNCED,
+                period_from=start,
+                period_to=end,
+                subject_kinds=[Subject.Kind.PHARMACY],
+                regions=[region],
+                sample_percent=Decimal("10"),
+                sample_minimum=0,
+            )
+        )
+    return plans
