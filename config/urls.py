@@ -95,6 +95,7 @@ urlpatterns = [
     *urls_stats.urlpatterns,
     *urls_ratings.urlpatterns,
     *urls_credit.urlpatterns,
+    *urls_inspections.urlpatterns,
     *urls_disclosure.urlpatterns,
     *urls_assists.urlpatterns,
     path("", include("stats.urls_dashboard")),

@@ -82,6 +82,12 @@ class Plan(models.Model):
         return self.title
 
     @property
+    def subject_kind_labels(self) -> list[str]:
+        from casework.models import Subject
+
+        return [str(Subject.Kind(kind).label) for kind in self.subject_kinds]
+
+    @property
     def population_size(self) -> int:
         return len(self.draw_record.get("population", []))
 

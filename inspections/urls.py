@@ -1,8 +1,16 @@
-"""Inspection-plan API (and pages); config/urls.py includes the lists."""
+"""Inspection pages and the inspection-plan API; config/urls.py includes both lists."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from inspections import api
+from inspections import api, views
+
+urlpatterns = [
+    path("inspections/", views.plan_list, name="inspection-plan-list"),
+    path("inspections/<int:pk>/", views.plan_detail, name="inspection-plan-detail"),
+    path("inspections/<int:pk>/draw/", views.plan_draw, name="inspection-plan-draw"),
+    path("inspections/<int:pk>/targets/<int:target_pk>/visit/", views.target_visit, name="inspection-target-visit"),
+]
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
