@@ -5,9 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from agreements import urls as urls_agreements
+from assists import urls as urls_assists
 from casework import urls_evidence
 from casework import views as casework_views
-from assists import urls as urls_assists
 from casework.api import CaseViewSet, LeadViewSet, SubjectViewSet
 from config import live_counts
 from config import views as config_views
