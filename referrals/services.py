@@ -279,7 +279,12 @@ def referral_send(*, referral: Referral, by: User) -> Referral:
         if locked.procuratorate_id:
             _notify_receiver(locked, locked.procuratorate_id, title)
 
-    return _step(referral, ReferralFlow.send, by, act)
+    sent = _step(referral, ReferralFlow.send, by, act)
+    # A criminal referral makes the case a major case, reported to the superior bureau (要情报送).
+    from assists.services import major_case_check
+
+    major_case_check(sent.case)
+    return sent
 
 
 def referral_handover(*, referral: Referral, by: User, on: datetime.date | None) -> Referral:

@@ -196,6 +196,10 @@ def investigation_close(*, case: Case, by: User, conclusion: str) -> Investigati
         complete_task(task, by, act)
         # The section head's outcome decision is the next task on the case.
         outcome_start(case=case)
+        # A major case (amount above the threshold) is reported to the superior bureau (要情报送).
+        from assists.services import major_case_check
+
+        major_case_check(case)
     return InvestigationProcess.objects.get(pk=process.pk)
 
 
