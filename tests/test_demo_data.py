@@ -113,6 +113,14 @@ def test_each_city_has_subjects_leads_and_cases_in_every_state(demo_output):
     assert set(Reward.objects.values_list("status", flat=True)) == set(Reward.Status.values)
     for city in CITY_PREFIXES:
         assert Reward.objects.filter(agency__code=f"{city}-bureau", status="paid").exists()
+    # api.md: plans with drawn targets, and published items on the public page.
+    from disclosure.models import Disclosure
+    from inspections.models import Plan
+
+    for city in CITY_PREFIXES:
+        drawn = Plan.objects.filter(agency__code=f"{city}-bureau", seed__isnull=False).exclude(seed="")
+        assert drawn.filter(targets__isnull=False).exists()
+        assert Disclosure.objects.filter(agency__code=f"{city}-bureau", published_on__isnull=False).exists()
     insured = Subject.objects.filter(kind="insured").exclude(id_number_masked="")
     assert insured.exists() and all("*" in s.id_number_masked for s in insured)
     assert not Lead.objects.filter(status=Lead.Status.DISMISSED, decision_reason="").exists()
