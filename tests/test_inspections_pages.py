@@ -69,7 +69,11 @@ def test_create_errors_and_draw_errors(client, alice, lyg_region, cz_region, lyg
     plan = Plan.objects.get()
     response = client.post(f"/inspections/{plan.pk}/draw/", {"seed": ""})
     assert response.status_code == 400
-    assert "No designated institution or pharmacy" in response.content.decode()
+    from django.utils.html import escape
+    from django.utils.translation import gettext
+
+    message = gettext("No designated institution or pharmacy of the plan's kinds is registered in its regions.")
+    assert escape(message) in response.content.decode()
 
 
 def test_refusals(client, alice, bob, clerk, charlie, police, lyg_region, setup):
