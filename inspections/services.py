@@ -275,6 +275,8 @@ def target_visit(
             context={
                 "case_number": f"{plan.get_kind_display()}（{plan.period_from:%Y-%m-%d}—{plan.period_to:%Y-%m-%d}）",
                 "case_title": plan.title,
+                # The record belongs to an inspection plan, not a case: the form labels its rows so.
+                "from_plan": True,
                 "subjects": subject.name,
                 "started_at": chinese_datetime(visited_at),
                 "ended_at": "",

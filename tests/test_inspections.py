@@ -291,3 +291,38 @@ def test_demo_seed(lyg_region, lyg_bureau, alice, inspectors, institutions):
     assert drawn.status == Plan.Status.IN_PROGRESS and drawn.period_from == datetime.date(2026, 10, 1)
     assert drawn.targets.filter(result="found").count() == 1
     assert seed_inspections(region=lyg_region, today=datetime.date(2026, 11, 23)) == []
+
+
+def test_the_visit_record_is_labelled_as_an_inspection_plans(tmp_path):
+    """The 现场检查笔录 of a plan's visit names the plan where a case's record names the case."""
+    import io
+
+    from pypdf import PdfReader
+
+    from documents.rendering import render_pdf
+
+    context = {
+        "agency_name": "连云港市医疗保障局",
+        "case_title": "2026年第四季度双随机检查",
+        "case_number": "双随机（2026-10-01—2026-12-31）",
+        "from_plan": True,
+        "subjects": "东海县人民医院",
+        "started_at": "2026年11月20日10时00分",
+        "ended_at": "",
+        "place": "东海县人民医院",
+        "investigators": [{"name": "李明", "id": "lyg_inv1"}, {"name": "孙伟", "id": "lyg_inv2"}],
+        "person": "",
+        "person_details": "",
+        "text": "未发现问题。",
+        "document": {
+            "number": "连医保检录〔2026〕1号",
+            "title": "现场检查笔录",
+            "issued_on": "2026年11月20日",
+            "supersedes": "",
+        },
+    }
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(render_pdf(template="documents/inspection_record.html", context=context))).pages
+    )
+    assert "检查计划" in text and "立案编号" not in text
