@@ -122,5 +122,14 @@ def number_allocate(*, agency: Agency, series: str, year: int) -> int:
     return sequence.last
 
 
+def agency_user_ids(agency_id: int, roles: Iterable[str]) -> list[int]:
+    """Ids of the agency's active users holding any of roles (whom a notice or reminder goes to)."""
+    return list(
+        User.objects.filter(agency_id=agency_id, is_active=True, groups__role_group__role__in=list(roles))
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
 def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first()

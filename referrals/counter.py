@@ -12,6 +12,7 @@ from config.live import notify_users
 from intake.submission import resolve_subject
 from organisation.models import Agency, User
 from organisation.roles import Role
+from organisation.services import agency_user_ids
 from referrals.models import CounterReferral, Referral
 from workflows.triage import triage_start
 
@@ -95,11 +96,8 @@ def counter_referral_submit(
             reference=(reference or "").strip()[:100],
             submitted_by=by,
         )
-        heads = User.objects.filter(
-            agency=bureau, is_active=True, groups__role_group__role__in=(Role.SECTION_HEAD, Role.DIRECTOR)
-        ).values_list("pk", flat=True)
         notify_users(
-            heads,
+            agency_user_ids(bureau.pk, [Role.SECTION_HEAD, Role.DIRECTOR]),
             event_type="referral.received",
             id=lead.pk,
             title=_("Lead referred by %(agency)s: %(title)s") % {"agency": by.agency.name, "title": lead.title},

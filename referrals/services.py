@@ -21,10 +21,11 @@ from casework.audit import acting
 from casework.deadlines import add_days
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, Deadline, Evidence, Subject
+from casework.validation import MAX_TEXT, check_text, required_text
 from config.live import notify_users
 from organisation.models import Agency, User
 from organisation.roles import Role
-from organisation.services import grant_owner_access
+from organisation.services import agency_user_ids, grant_owner_access
 from referrals import access, rules
 from referrals.models import Referral, ReferralEvent, ReferralGround, ReferralOutcome
 from workflows.referral import ReferralFlow, pending_task
@@ -42,7 +43,6 @@ KIND_OF_AGENCY = {
 }
 SEND, APPROVE = "referrals.change_referral", "referrals.approve_referral"
 HANDLE, SUPERVISE = "referrals.handle_referral", "referrals.supervise_referral"
-MAX_TEXT = 5000
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -51,23 +51,6 @@ MAX_TEXT = 5000
 def _require(user: User, perm: str, referral: Referral) -> None:
     if not user.has_perm(perm, referral):
         raise PermissionDenied
-
-
-def _text(value, field: str, message: str, errors: dict) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors[field] = [message]
-    elif len(value) > MAX_TEXT:
-        errors[field] = [_("At most %(max)d characters.") % {"max": MAX_TEXT}]
-    return value
-
-
-def _required_text(value, field: str, message: str) -> str:
-    """One required text field, or InvalidInput naming it."""
-    errors: dict = {}
-    value = _text(value, field, message, errors)
-    _raise(errors)
-    return value
 
 
 def _raise(errors: dict) -> None:
@@ -125,17 +108,9 @@ def after_step(*, referral: Referral, by: User | None) -> None:
         track_done(case=Case.objects.get(pk=referral.case_id), kind="referral", by=by)
 
 
-def _users(agency_id: int, *roles: str) -> list[int]:
-    return list(
-        User.objects.filter(agency_id=agency_id, is_active=True, groups__role_group__role__in=roles)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
-
-
 def _notify_receiver(referral: Referral, agency_id: int, title: str) -> None:
     notify_users(
-        _users(agency_id, Role.LIAISON),
+        agency_user_ids(agency_id, [Role.LIAISON]),
         event_type="referral.received",
         id=referral.pk,
         title=title,
@@ -145,7 +120,7 @@ def _notify_receiver(referral: Referral, agency_id: int, title: str) -> None:
 
 def _notify_sender(referral: Referral, title: str) -> None:
     """The bureau's people on the referral hear what the receiving agency did."""
-    users = set(_users(referral.agency_id, Role.SECTION_HEAD, Role.DIRECTOR))
+    users = set(agency_user_ids(referral.agency_id, [Role.SECTION_HEAD, Role.DIRECTOR]))
     users.update(pk for pk in (referral.reported_by_id, referral.sent_by_id) if pk)
     notify_users(
         users,
@@ -209,7 +184,7 @@ def referral_report(
         errors["grounds"] = [_("Choose at least one ground for the referral.")]
     elif any(ground.pk not in allowed for ground in grounds):
         errors["grounds"] = [_("Choose grounds that fit the receiving agency.")]
-    facts = _text(facts, "facts", _("State the facts of the suspected offence."), errors)
+    facts = check_text(facts, "facts", _("State the facts of the suspected offence."), errors)
     if any(item.case_id != referral.case_id for item in evidence):
         errors["evidence"] = [_("Choose evidence of this case.")]
     _raise(errors)
@@ -233,7 +208,7 @@ def referral_approve(*, referral: Referral, by: User, approve: bool, note: str =
     errors: dict = {}
     note = (note or "").strip()
     if not approve:
-        note = _text(note, "note", _("Give the reasons for not transferring the case."), errors)
+        note = check_text(note, "note", _("Give the reasons for not transferring the case."), errors)
     _raise(errors)
 
     def act(locked: Referral) -> None:
@@ -365,7 +340,7 @@ def referral_accept(*, referral: Referral, by: User, reference: str, note: str =
     """立案/受理, with the receiving agency's own case number."""
     _require(by, HANDLE, referral)
     errors: dict = {}
-    reference = _text(reference, "reference", _("Give your agency's case number."), errors)[:100]
+    reference = check_text(reference, "reference", _("Give your agency's case number."), errors)[:100]
     _raise(errors)
     _check_deciding(referral)
     with transaction.atomic():
@@ -401,7 +376,7 @@ def _accepted(locked: Referral, by: User, reference: str, note: str) -> None:
 def referral_reject(*, referral: Referral, by: User, reason: str) -> Referral:
     """不予立案/不予受理, with written reasons; the bureau may ask for reconsideration within 3 days."""
     _require(by, HANDLE, referral)
-    reason = _required_text(reason, "reason", _("Give the reasons for refusing the referral."))
+    reason = required_text(reason, "reason", _("Give the reasons for refusing the referral."))
     _check_deciding(referral)
     with transaction.atomic():
         _ensure_received(referral, by)
@@ -451,7 +426,7 @@ def referral_forward(*, referral: Referral, by: User, agency_code: str, reason: 
     target = forward_targets(referral).filter(code=(agency_code or "").strip()).first()
     if target is None:
         errors["agency"] = [_("Choose the police, 纪委监委, 卫健 or 市场监管 agency competent for the case.")]
-    reason = _text(reason, "reason", _("Say why the case is not yours and why it goes there."), errors)
+    reason = check_text(reason, "reason", _("Say why the case is not yours and why it goes there."), errors)
     _raise(errors)
     _check_deciding(referral)
     with transaction.atomic():
@@ -495,9 +470,9 @@ def referral_reconsideration_answer(
     """The receiver's answer to the reconsideration (3 days): file after all, or keep the refusal."""
     _require(by, HANDLE, referral)
     errors: dict = {}
-    answer = _text(answer, "answer", _("Give the answer to the reconsideration."), errors)
+    answer = check_text(answer, "answer", _("Give the answer to the reconsideration."), errors)
     if accept:
-        reference = _text(reference, "reference", _("Give your agency's case number."), errors)[:100]
+        reference = check_text(reference, "reference", _("Give your agency's case number."), errors)[:100]
     _raise(errors)
 
     def act(locked: Referral) -> None:
@@ -531,7 +506,7 @@ def referral_outcome_record(
     errors: dict = {}
     if kind not in ReferralOutcome.Kind.values:
         errors["kind"] = [_("Choose one of the outcomes listed.")]
-    summary = _text(summary, "summary", _("Summarise the outcome."), errors)
+    summary = check_text(summary, "summary", _("Summarise the outcome."), errors)
     if decided_on is None:
         errors["decided_on"] = [_("Give the date of the decision.")]
     elif decided_on > timezone.localdate():
@@ -603,7 +578,7 @@ def fines_paid(case: Case) -> Decimal:
 def referral_reconsideration_request(*, referral: Referral, by: User, reason: str) -> Referral:
     """复议: within 3 days of the refusal; the receiver answers within 3 days."""
     _require(by, SEND, referral)
-    reason = _required_text(reason, "reason", _("Give the reasons for asking to reconsider."))
+    reason = required_text(reason, "reason", _("Give the reasons for asking to reconsider."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.REJECTED:
@@ -643,7 +618,7 @@ def can_request_supervision(referral: Referral) -> bool:
 def referral_supervision_request(*, referral: Referral, by: User, reason: str) -> Referral:
     """立案监督: after the police kept their refusal on reconsideration, ask the procuratorate."""
     _require(by, SEND, referral)
-    reason = _required_text(reason, "reason", _("Give the reasons for asking the procuratorate to supervise."))
+    reason = required_text(reason, "reason", _("Give the reasons for asking the procuratorate to supervise."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.REJECTED:
@@ -677,7 +652,7 @@ def referral_supervision_request(*, referral: Referral, by: User, reason: str) -
 def referral_supervision_decide(*, referral: Referral, by: User, order_filing: bool, note: str) -> Referral:
     """The procuratorate orders the police to file (they decide again, and must file) or finds the refusal justified."""
     _require(by, SUPERVISE, referral)
-    note = _required_text(note, "note", _("Give the procuratorate's decision and reasons."))
+    note = required_text(note, "note", _("Give the procuratorate's decision and reasons."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.SUPERVISION:
@@ -738,7 +713,7 @@ def referral_return_to_penalty(
 def referral_accept_refusal(*, referral: Referral, by: User, note: str) -> Referral:
     """The bureau accepts the refusal; the referral is concluded."""
     _require(by, SEND, referral)
-    note = _required_text(note, "note", _("Record why the refusal is accepted."))
+    note = required_text(note, "note", _("Record why the refusal is accepted."))
 
     def act(locked: Referral) -> None:
         if locked.status != Status.REJECTED:

@@ -24,6 +24,7 @@ from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
 from casework.models import Case, Lead, Violation
 from casework.money import parse_yuan
 from casework.penalty_rules import add_months
+from casework.validation import required_text
 from documents import kinds
 from documents.formatting import chinese_date, yuan
 from documents.services import document_issue, document_pdf_bytes
@@ -41,7 +42,6 @@ Status = Reward.Status
 HANDLE, APPROVE = "rewards.change_reward", "rewards.approve_reward"
 COLLECTIVE, PAY = "rewards.decide_reward_collectively", "rewards.pay_reward"
 PAYMENT = "rewards.view_reward_payment"
-MAX_TEXT = 5000
 
 # The eligibility criteria (医保办发〔2022〕22号 Art.5–6), each answered at the review.
 CRITERIA = {
@@ -66,15 +66,6 @@ PAYMENT_FIELDS = ("payee", "bank", "account")
 def _require(user: User, perm: str, reward: Reward) -> None:
     if not user.has_perm(perm, reward):
         raise PermissionDenied
-
-
-def _text(value, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(errors={field: [message]})
-    if len(value) > MAX_TEXT:
-        raise InvalidInput(errors={field: [_("At most %(max)d characters.") % {"max": MAX_TEXT}]})
-    return value
 
 
 def _lock(reward: Reward) -> Reward:
@@ -159,7 +150,7 @@ def reward_review(*, reward: Reward, by: User, checks: dict, exclusion: str = ""
         raise InvalidInput(errors={"exclusion": [_("Choose one of the exclusions listed.")]})
     eligible = all(answers.values()) and not exclusion
     if not eligible:
-        reason = _text(reason, "reason", _("Say why the reporter is not eligible; the reporter is told."))
+        reason = required_text(reason, "reason", _("Say why the reporter is not eligible; the reporter is told."))
 
     def act(locked: Reward) -> None:
         if locked.status != Status.REVIEWING:
@@ -271,7 +262,7 @@ def reward_approve(*, reward: Reward, by: User, decision: str, note: str = "") -
     _require(by, APPROVE, reward)
     if decision not in ("approve", "revise", "refuse"):
         raise InvalidInput(errors={"decision": [_("Choose approve, revise or refuse.")]})
-    note = (note or "").strip() if decision == "approve" else _text(note, "note", _("Give the reasons."))
+    note = (note or "").strip() if decision == "approve" else required_text(note, "note", _("Give the reasons."))
 
     def act(locked: Reward) -> None:
         if locked.status != Status.APPROVING:
@@ -291,7 +282,7 @@ def reward_collective_decide(*, reward: Reward, by: User, decision: str, note: s
     _require(by, COLLECTIVE, reward)
     if decision not in ("approve", "revise", "refuse"):
         raise InvalidInput(errors={"decision": [_("Choose approve, revise or refuse.")]})
-    note = _text(note, "note", _("Record the collective decision and who took part."))
+    note = required_text(note, "note", _("Record the collective decision and who took part."))
 
     def act(locked: Reward) -> None:
         if locked.status != Status.COLLECTIVE:

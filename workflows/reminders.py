@@ -16,8 +16,8 @@ from agreements.models import AgreementAction
 from casework.models import Deadline, Lead
 from config.live import notify_users
 from intake.models import Report
-from organisation.models import User
 from organisation.roles import Role
+from organisation.services import agency_user_ids
 from recoveries.reminders import recovery_due_items
 from referrals import rules as referral_rules
 from referrals.models import DEADLINE_REF_PREFIX as REFERRAL_REF
@@ -167,11 +167,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
     for item in due_soon(today):
         key = (item.agency_id, item.roles)
         if key not in recipients_by_agency:
-            recipients_by_agency[key] = list(
-                User.objects.filter(agency=item.agency_id, is_active=True, groups__role_group__role__in=item.roles)
-                .distinct()
-                .values_list("pk", flat=True)
-            )
+            recipients_by_agency[key] = agency_user_ids(item.agency_id, item.roles)
         for user_id in recipients_by_agency[key]:
             try:
                 with transaction.atomic():
