@@ -13,7 +13,7 @@ def check_text(value, field: str, message: str, errors: dict, *, max_length: int
     if not value:
         errors[field] = [message]
     elif len(value) > max_length:
-        errors[field] = [_("At most %(max)d characters.") % {"max": max_length}]
+        errors[field] = [_("At most %(count)d characters.") % {"count": max_length}]
     return value
 
 

@@ -28,6 +28,7 @@ from casework.audit import acting
 from casework.errors import InvalidInput, InvalidTransition
 from casework.models import Case, Subject
 from casework.money import parse_yuan
+from casework.validation import check_text
 from organisation.models import Agency, User
 from organisation.roles import Role
 from organisation.services import grant_owner_access, role_group_ensure
@@ -228,7 +229,9 @@ def payment_record(
     _check_date(paid_on, "paid_on", errors)
     if channel not in RecoveryPayment.Channel.values:
         errors["channel"] = [_("Choose how it was paid.")]
-    receipt_no = _required_text(receipt_no, "receipt_no", _max(RecoveryPayment, "receipt_no"), errors)
+    receipt_no = check_text(
+        receipt_no, "receipt_no", _("This field is required."), errors, max_length=_max(RecoveryPayment, "receipt_no")
+    )
     if errors:
         raise InvalidInput(errors=errors)
     with transaction.atomic(), acting(by):
@@ -554,12 +557,3 @@ def _check_date(value, field: str, errors: dict) -> None:
         errors[field] = [_("Enter a date as YYYY-MM-DD.")]
     elif value > timezone.localdate():
         errors[field] = [_("The date cannot be in the future.")]
-
-
-def _required_text(value, field: str, max_length: int, errors: dict) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors[field] = [_("This field is required.")]
-    elif len(value) > max_length:
-        errors[field] = [_("At most %(count)d characters.") % {"count": max_length}]
-    return value

@@ -494,7 +494,7 @@ def reward_pay(*, reward: Reward, by: User, paid_on: datetime.date | None, vouch
     if not voucher_no:
         errors["voucher_no"] = [_("Give the payment voucher number.")]
     elif len(voucher_no) > 60:
-        errors["voucher_no"] = [_("At most %(max)d characters.") % {"max": 60}]
+        errors["voucher_no"] = [_("At most %(count)d characters.") % {"count": 60}]
     if paid_on is None:
         errors["paid_on"] = [_("Give the date of payment.")]
     elif paid_on > timezone.localdate():
