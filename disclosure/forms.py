@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case, Subject
 from disclosure.models import Disclosure
+from inspections.models import Plan
 
 
 class PublicFilterForm(forms.Form):
@@ -47,6 +48,14 @@ class FromCaseForm(forms.Form):
         self.fields["case"].queryset = Case.objects.filter(agency=agency, status=Case.Status.CLOSED).order_by(
             "-closed_at", "-id"
         )
+
+
+class FromPlanForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Drawn inspection plan"), queryset=Plan.objects.none())
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(agency=agency).exclude(status=Plan.Status.DRAFT)
 
 
 class WithdrawForm(forms.Form):

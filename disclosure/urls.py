@@ -7,6 +7,7 @@ from disclosure import api, views
 urlpatterns = [
     path("disclosures/", views.public_list, name="disclosure-public-list"),
     path("disclosures/<int:pk>/", views.public_detail, name="disclosure-public-detail"),
+    path("disclosures/<int:pk>/draw-record.json", views.public_draw_record, name="disclosure-draw-record"),
     path("disclosures/manage/", views.manage_list, name="disclosure-manage"),
     path("disclosures/manage/<int:pk>/", views.manage_detail, name="disclosure-manage-detail"),
     path("disclosures/manage/<int:pk>/publish/", views.publish, name="disclosure-publish"),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +13,10 @@ from casework.errors import DomainError
 from casework.webutils import add_domain_errors, flash_domain_error, paginate
 from disclosure import selectors, services
 from disclosure.access import access_disclosure_by_id, public_disclosure_by_id, require_manager
-from disclosure.forms import DisclosureForm, FromCaseForm, PublicFilterForm, WithdrawForm
+from disclosure.forms import DisclosureForm, FromCaseForm, FromPlanForm, PublicFilterForm, WithdrawForm
 from disclosure.masking import PERSON_KINDS
 from disclosure.models import Disclosure
+from disclosure.plan_results import disclosure_from_plan, draw_check
 from organisation.models import Region
 
 # Labels of the draw record's usual keys; other keys are shown as they are.
@@ -26,7 +28,12 @@ DRAW_LABELS = {
     "population": gettext_lazy("Population"),
     "population_size": gettext_lazy("Population size"),
     "sample_size": gettext_lazy("Number drawn"),
+    "plan": gettext_lazy("Inspection plan"),
+    "percent": gettext_lazy("Sample percentage"),
+    "minimum": gettext_lazy("Minimum number drawn"),
 }
+# Lists of the draw record (population, inspector pool, conflicts) are downloaded as JSON, not printed.
+DRAW_LISTS = ("targets", "population", "pool", "conflicts")
 PUBLIC_ROWS = 20
 MANAGE_ROWS = 50
 
@@ -47,13 +54,31 @@ def public_list(request):
 @require_GET
 def public_detail(request, pk):
     disclosure = public_disclosure_by_id(pk)
-    targets = disclosure.draw_record.get("targets") if isinstance(disclosure.draw_record, dict) else None
-    other = [(DRAW_LABELS.get(k, k), v) for k, v in (disclosure.draw_record or {}).items() if k != "targets"]
+    record = disclosure.draw_record if isinstance(disclosure.draw_record, dict) else {}
+    other = [(DRAW_LABELS.get(k, k), v) for k, v in record.items() if k not in DRAW_LISTS]
     return render(
         request,
         "disclosure/public/detail.html",
-        {"disclosure": disclosure, "targets": targets, "draw_fields": other, "person_kinds": PERSON_KINDS},
+        {
+            "disclosure": disclosure,
+            "targets": record.get("targets"),
+            "draw_fields": other,
+            "downloadable": isinstance(record.get("population"), list),
+            "draw_check": draw_check(record),
+            "person_kinds": PERSON_KINDS,
+        },
     )
+
+
+@require_GET
+def public_draw_record(request, pk):
+    """The published draw record as JSON, to re-run the draw with the published algorithm."""
+    disclosure = public_disclosure_by_id(pk)
+    if disclosure.kind != Disclosure.Kind.RANDOM_CHECK or not disclosure.draw_record:
+        raise Http404
+    response = JsonResponse(disclosure.draw_record, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="draw-record-{disclosure.pk}.json"'
+    return response
 
 
 @login_required
@@ -63,8 +88,19 @@ def manage_list(request):
     agency = require_manager(request.user)
     form = DisclosureForm(prefix="new")
     from_case = FromCaseForm(agency=agency, prefix="case")
+    from_plan = FromPlanForm(agency=agency, prefix="plan")
     if request.method == "POST":
-        if "case-case" in request.POST:
+        if "plan-plan" in request.POST:
+            from_plan = FromPlanForm(request.POST, agency=agency, prefix="plan")
+            if from_plan.is_valid():
+                try:
+                    created = disclosure_from_plan(from_plan.cleaned_data["plan"], request.user)
+                except DomainError as error:
+                    add_domain_errors(from_plan, error)
+                else:
+                    messages.success(request, _("Draft prepared from the plan's draw; check it before publishing."))
+                    return redirect("disclosure-manage-detail", pk=created.pk)
+        elif "case-case" in request.POST:
             from_case = FromCaseForm(request.POST, agency=agency, prefix="case")
             if from_case.is_valid():
                 try:
@@ -91,7 +127,7 @@ def manage_list(request):
     return render(
         request,
         "disclosure/manage_list.html",
-        {"page": page, "form": form, "from_case": from_case, "agency": agency},
+        {"page": page, "form": form, "from_case": from_case, "from_plan": from_plan, "agency": agency},
     )
 
 

@@ -13,6 +13,8 @@ from disclosure import services
 from disclosure.demo import seed_disclosures
 from disclosure.masking import mask_person, redact
 from disclosure.models import Disclosure
+from disclosure.plan_results import draw_check
+from inspections.demo import seed_inspections
 from organisation.roles import Role
 from tests.factories import SubjectFactory, UserFactory, found_loss
 
@@ -363,11 +365,15 @@ def test_seed_disclosures(alice, lyg_bureau, lyg_region):
     insured = SubjectFactory(region=lyg_region, kind=Subject.Kind.INSURED, name="司马青", code="I0099")
     found_loss(closed_case(lyg_bureau, [hospital]), hospital, "5000")
     found_loss(closed_case(lyg_bureau, [insured]), insured, "800")
+    for n in range(2):
+        UserFactory(username=f"insp{n}", agency=lyg_bureau, roles=[Role.INVESTIGATOR])
+    seed_inspections(region=lyg_region, today=D(2026, 11, 20))
     seed_disclosures(bureau=lyg_bureau, today=D(2026, 11, 20))
     published = Disclosure.objects.published()
     assert published.filter(kind="typical_case").count() == 2
     check = published.get(kind="random_check")
     assert {"seed", "population_size", "targets"} <= set(check.draw_record)
     assert len(check.draw_record["targets"]) <= check.draw_record["population_size"]
+    assert draw_check(check.draw_record) is True
     assert Disclosure.objects.filter(status="draft").count() == 1
     assert "司马青" not in str(list(published.values_list("title", "summary", "outcome")))
