@@ -29,6 +29,9 @@ class AssistRequestQuerySet(models.QuerySet):
     def received_by_agency_of(self, user):
         return self.visible_to(user).filter(to_agency_id=user.agency_id)
 
+    def open(self):
+        return self.filter(status=AssistRequest.Status.SENT)
+
 
 class AssistRequest(models.Model):
     class Status(models.TextChoices):

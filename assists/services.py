@@ -12,24 +12,37 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assists.access import grant_assist_access, grant_report_access, may_send_assist
+from assists.access import STAFF_ROLES, grant_assist_access, grant_report_access, may_send_assist
 from assists.models import AssistFile, AssistRequest, MajorCaseComment, MajorCaseReport
 from casework.errors import AlreadyDecided, InvalidInput
 from casework.models import Case
+from casework.validation import required_text
+from config.live import notify_users
 from intake import attachments
 from organisation.models import Agency, User
+from organisation.roles import Role
+from organisation.services import agency_user_ids
 
 DEFAULT_MAJOR_CASE_AMOUNT = Decimal("500000")
 
 
 def _require_text(field: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(errors={field: [message]})
-    return value
+    return required_text(value, field, message)
+
+
+def _notify(agency: Agency, roles, request_or_report, title: str, url_name: str) -> None:
+    """A live "task.assigned" to the staff who now have to act on the request or report."""
+    notify_users(
+        agency_user_ids(agency.pk, tuple(roles)),
+        event_type="task.assigned",
+        id=request_or_report.pk,
+        title=title,
+        url=reverse(url_name, args=[request_or_report.pk]),
+    )
 
 
 def assist_targets(agency: Agency):
@@ -79,6 +92,14 @@ def assist_send(
             created_by=by,
         )
         grant_assist_access(request)
+        _notify(
+            to_agency,
+            STAFF_ROLES,
+            request,
+            _("Assist request from %(agency)s: %(subject)s, answer by %(due)s")
+            % {"agency": request.from_agency.name, "subject": request.subject_name, "due": due_on},
+            "assist-detail",
+        )
     return request
 
 
@@ -114,6 +135,7 @@ def assist_answer(*, request: AssistRequest, by: User, findings: str, checked_fi
         locked.answer = findings
         locked.decided_by, locked.decided_at = by, timezone.now()
         locked.save(update_fields=["status", "answer", "decided_by", "decided_at"])
+        _notify_sender(locked, _("Assist request answered by %(agency)s: %(subject)s"))
     return locked
 
 
@@ -125,7 +147,18 @@ def assist_decline(*, request: AssistRequest, by: User, reason: str) -> AssistRe
         locked.decline_reason = reason
         locked.decided_by, locked.decided_at = by, timezone.now()
         locked.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+        _notify_sender(locked, _("Assist request declined by %(agency)s: %(subject)s"))
     return locked
+
+
+def _notify_sender(request: AssistRequest, message: str) -> None:
+    notify_users(
+        [request.created_by_id],
+        event_type="task.assigned",
+        id=request.pk,
+        title=message % {"agency": request.to_agency.name, "subject": request.subject_name},
+        url=reverse("assist-detail", args=[request.pk]),
+    )
 
 
 # 要情报送
@@ -199,6 +232,13 @@ def major_case_check(case: Case) -> MajorCaseReport | None:
             summary="\n".join(lines),
         )
         grant_report_access(report)
+        _notify(
+            superior,
+            (Role.SECTION_HEAD, Role.DIRECTOR),
+            report,
+            _("Major case reported by %(agency)s: %(number)s") % {"agency": case.agency.name, "number": case.number},
+            "major-case-detail",
+        )
     return report
 
 

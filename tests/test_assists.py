@@ -370,3 +370,72 @@ def test_major_outsiders_and_anonymous_are_refused(client, report, charlie, dave
         response = getattr(client, method)(url, {"text": "x"})
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not report.comments.exists()
+
+
+# Notices, reminders, the nav badge -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live(monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        "assists.services.notify_users", lambda users, **event: sent.extend((user, event) for user in users)
+    )
+    return sent
+
+
+def test_receiver_is_told_of_a_new_request_and_the_sender_of_the_answer(
+    alice, bob, charlie, cz_investigator, dave, cz_bureau, case, live
+):
+    request = services.assist_send(
+        by=bob,
+        to_agency=cz_bureau,
+        case=case,
+        subject_name="常州市康复医院",
+        question="核查住院记录",
+        due_on=in_days(7),
+    )
+    assert sorted(user for user, _ in live) == sorted([charlie.pk, cz_investigator.pk])
+    assert live[0][1]["event_type"] == "task.assigned" and live[0][1]["url"] == f"/assists/{request.pk}/"
+    live.clear()
+    services.assist_answer(request=request, by=charlie, findings="住院记录真实。")
+    assert [user for user, _ in live] == [bob.pk]  # the sender, not alice nor dave
+
+
+def test_superior_is_told_of_a_major_case(report, province_head, live):
+    # The report fixture ran before the capture: report again on a fresh check to see the notice.
+    case = report.case
+    MajorCaseReport.objects.filter(pk=report.pk).delete()
+    services.major_case_check(case)
+    assert [user for user, _ in live] == [province_head.pk]
+
+
+def test_an_open_request_due_soon_is_reminded_once_to_the_receivers_heads(
+    assist, charlie, cz_investigator, monkeypatch
+):
+    from workflows.reminders import send_reminders
+
+    sent = []
+    monkeypatch.setattr("workflows.reminders.notify_users", lambda users, **event: sent.extend(users))
+    AssistRequest.objects.filter(pk=assist.pk).update(due_on=in_days(2))
+    assert send_reminders() >= 1
+    assert charlie.pk in sent and cz_investigator.pk not in sent
+    again = len(sent)
+    send_reminders()
+    assert len(sent) == again  # once
+    services.assist_answer(request=assist, by=charlie, findings="已核查。")
+    AssistRequest.objects.filter(pk=assist.pk).update(due_on=in_days(1))
+    send_reminders()
+    assert len(sent) == again  # answered requests are not reminded
+
+
+def test_nav_badge_counts_open_requests_received(client, assist, charlie, alice, dave):
+    client.force_login(charlie)
+    assert client.get("/live/counts/").json()["assists"] == 1
+    client.force_login(alice)  # the sender has nothing to answer
+    assert client.get("/live/counts/").json()["assists"] == 0
+    client.force_login(dave)
+    assert client.get("/live/counts/").json()["assists"] == 0
+    services.assist_decline(request=assist, by=charlie, reason="不属我局管辖")
+    client.force_login(charlie)
+    assert client.get("/live/counts/").json()["assists"] == 0

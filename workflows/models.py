@@ -70,6 +70,7 @@ class Reminder(models.Model):
         REPORTER_NOTICE = "reporter_notice", _("Tell the reporter the result")
         CASE_DEADLINE = "case_deadline", _("Case deadline")
         RECOVERY_DUE = "recovery_due", _("Instalment or promise due (asset recovery)")
+        ASSIST_DUE = "assist_due", _("Assist request to answer")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.BigIntegerField()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import DEADLINE_REF_PREFIX as AGREEMENT_REF
 from agreements.models import AgreementAction
+from assists.models import AssistRequest
 from casework.models import Deadline, Lead
 from config.live import notify_users
 from intake.models import Report
@@ -87,6 +88,7 @@ def due_soon(today: datetime.date) -> list[Due]:
         .select_related("case")
     ]
     items += _referral_dues(horizon)
+    items += _assist_dues(horizon)
     items += recovery_due_items(today)
     # Agreement sanctions (agreements app): the handling agency acts, so its agreement managers are reminded.
     agreement_deadlines = list(Deadline.objects.open().filter(due__lte=horizon, ref__startswith=AGREEMENT_REF))
@@ -108,6 +110,24 @@ def due_soon(today: datetime.date) -> list[Due]:
         if (action := actions.get(int(deadline.ref.removeprefix(AGREEMENT_REF)))) is not None
     ]
     return items
+
+
+def _assist_dues(horizon: datetime.date) -> list[Due]:
+    """Open assist requests (协查) due soon: the requested bureau's section heads and head."""
+    requests = AssistRequest.objects.open().filter(due_on__lte=horizon).select_related("from_agency")
+    return [
+        Due(
+            Reminder.Kind.ASSIST_DUE,
+            request.pk,
+            request.due_on,
+            request.to_agency_id,
+            DECIDERS,
+            _("Assist request from %(agency)s: answer by %(due)s (%(subject)s)")
+            % {"agency": request.from_agency.name, "due": request.due_on, "subject": request.subject_name},
+            reverse("assist-detail", args=[request.pk]),
+        )
+        for request in requests
+    ]
 
 
 def _referral_dues(horizon: datetime.date) -> list[Due]:
