@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from agreements import urls as urls_agreements
+from assists import api as assists_api
 from assists import urls as urls_assists
 from casework import urls_evidence
 from casework import views as casework_views
@@ -16,6 +17,7 @@ from disclosure import urls as urls_disclosure
 from documents import views as document_views
 from documents.api import DocumentDetail, DocumentPdf, DocumentVerify
 from inspections import urls as urls_inspections
+from inspections import urls_actions as urls_inspection_actions
 from intake import urls_public, urls_screening, urls_staff
 from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
@@ -52,6 +54,7 @@ api_v1 = [
     *urls_stats.api_urlpatterns,
     *urls_credit.api_urlpatterns,
     *urls_inspections.api_urlpatterns,
+    *assists_api.api_urlpatterns,
     *urls_disclosure.api_urlpatterns,
     path("", include(router.urls)),
 ]
@@ -96,6 +99,7 @@ urlpatterns = [
     *urls_ratings.urlpatterns,
     *urls_credit.urlpatterns,
     *urls_inspections.urlpatterns,
+    *urls_inspection_actions.urlpatterns,
     *urls_disclosure.urlpatterns,
     *urls_assists.urlpatterns,
     path("", include("stats.urls_dashboard")),
