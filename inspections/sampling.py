@@ -23,6 +23,8 @@ import random
 from decimal import Decimal
 
 ALGORITHM_VERSION = "stratified-es-1"
+# Pairs for the review targets a plan imports later (inspections.review): step 5 alone, seeded per import.
+IMPORT_PAIRS_VERSION = "review-pairs-1"
 PAIR_SIZE = 2
 GRADE_WEIGHTS = {"A": 0.5, "B": 0.5, "C": 1.0, "D": 2.0, "E": 2.0}
 
@@ -77,18 +79,34 @@ def draw(record: dict) -> list[dict]:
         chosen.setdefault(member["id"], member)
 
     targets = sorted(chosen.values(), key=lambda m: (m["stratum"], m["code"]))
-    pool = sorted(record["pool"])
-    conflicts = {(user, subject) for user, subject in record.get("conflicts", [])}
-    result = []
+    pairs = draw_pairs(rng, targets, pool=record["pool"], conflicts=record.get("conflicts", []))
+    return [
+        {"subject": member["id"], "stratum": member["stratum"], "inspectors": pair}
+        for member, pair in zip(targets, pairs, strict=True)
+    ]
+
+
+def draw_pairs(rng: random.Random, targets: list[dict], *, pool: list[int], conflicts: list) -> list[list[int]]:
+    """Step 5: a pair for each target ({"id", "code"}) in the order given, from rng's current state."""
+    pool = sorted(pool)
+    excluded = {(user, subject) for user, subject in conflicts}
+    pairs = []
     for member in targets:
-        eligible = [user for user in pool if (user, member["id"]) not in conflicts]
+        eligible = [user for user in pool if (user, member["id"]) not in excluded]
         if len(eligible) < PAIR_SIZE:
             raise DrawError(
                 "inspectors",
                 f"Fewer than two inspectors without a conflict of interest are left for {member['code']}.",
                 member["code"],
             )
-        result.append(
-            {"subject": member["id"], "stratum": member["stratum"], "inspectors": rng.sample(eligible, PAIR_SIZE)}
-        )
-    return result
+        pairs.append(rng.sample(eligible, PAIR_SIZE))
+    return pairs
+
+
+def import_pairs(record: dict) -> list[list[int]]:
+    """The pairs of a review import's record ("review-pairs-1"): step 5 over its targets, in the order listed,
+    with random.Random(record["seed"]). Re-running it on the stored record gives the stored pairs."""
+    if record.get("pairs_version") != IMPORT_PAIRS_VERSION:
+        raise DrawError("pairs_version", f"Unknown pairing version {record.get('pairs_version')!r}.")
+    targets = [{"id": t["subject"], "code": t["code"]} for t in record["targets"]]
+    return draw_pairs(random.Random(str(record["seed"])), targets, pool=record["pool"], conflicts=record["conflicts"])
