@@ -69,6 +69,10 @@ STATS_RESULTS_TABLE = DocumentKind(
 STATS_VIOLATIONS_TABLE = DocumentKind(
     "stats_violations_table", "医保基金违规行为统计表", "统违", "documents/stats_violations_table.html"
 )
+# 专项行动 (issue 9): the closing report of a special action, with its 附件2/附件3 for the action's period.
+SPECIAL_ACTION_REPORT = DocumentKind(
+    "special_action_report", "专项行动工作总结", "专总", "documents/special_action_report.html"
+)
 # Referral (移送, domain.md §7): the package the bureau sends, and the receipt the receiving agency signs.
 CRIMINAL_REFERRAL_LETTER = DocumentKind(
     "criminal_referral_letter", "涉嫌犯罪案件移送书", "刑移", "documents/referral_letter.html"
@@ -120,6 +124,7 @@ KINDS: dict[str, DocumentKind] = {
         PRESERVATION_NOTICE,
         STATS_RESULTS_TABLE,
         STATS_VIOLATIONS_TABLE,
+        SPECIAL_ACTION_REPORT,
     )
 }
 KIND_CHOICES = [(kind.code, kind.title) for kind in KINDS.values()]
