@@ -11,7 +11,7 @@ from django.http import Http404
 
 from casework.access import parse_id
 from inspections.models import Plan, Target
-from organisation.models import User
+from organisation.models import Agency, User
 from organisation.roles import Role
 
 PLANNER_ROLES = (Role.SECTION_HEAD, Role.DIRECTOR)
@@ -19,10 +19,14 @@ PLANNER_ROLES = (Role.SECTION_HEAD, Role.DIRECTOR)
 
 def plans_for(user: User):
     """Plans the user may read, with their targets, subjects and inspectors prefetched."""
-    targets = Target.objects.select_related("subject").prefetch_related("inspectors").order_by("position")
+    targets = (
+        Target.objects.select_related("subject", "lead")
+        .prefetch_related("inspectors", "violation_items")
+        .order_by("position")
+    )
     return (
         Plan.objects.visible_to(user)
-        .select_related("agency")
+        .select_related("agency", "drawn_by")
         .prefetch_related(Prefetch("targets", queryset=targets))
         .order_by("-period_from", "-pk")
     )
@@ -41,11 +45,21 @@ def access_plan_by_id(user: User, plan_id, *, act: bool = False) -> Plan:
     return plan
 
 
-def access_target_by_id(user: User, target_id, *, plan: Plan) -> Target:
-    """A target of the plan; only its inspectors and the bureau's planners may record the visit."""
+def access_target_by_id(user: User, target_id, *, plan: Plan, act: bool = True) -> Target:
+    """A target of the plan; only its inspectors and the bureau's planners may record the visit (act)."""
     target = next((t for t in plan.targets.all() if t.pk == parse_id(target_id)), None)
     if target is None:
         raise Http404
-    if not (may_plan(user, plan.agency) or any(u.pk == user.pk for u in target.inspectors.all())):
+    if act and not (may_plan(user, plan.agency) or any(u.pk == user.pk for u in target.inspectors.all())):
         raise PermissionDenied
     return target
+
+
+def may_declare_own_conflicts(user: User) -> bool:
+    """Investigators of a bureau: those drawn as inspectors (inspections.services.INSPECTOR_ROLES)."""
+    return (
+        user.is_authenticated
+        and user.agency_id is not None
+        and user.agency.kind == Agency.Kind.BUREAU
+        and user.has_role(Role.INVESTIGATOR)
+    )

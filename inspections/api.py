@@ -4,11 +4,11 @@ Readers as in inspections.access: the owning bureau's staff, superior bureaus an
 (and sees nothing in the list), anonymous 401.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 
 from inspections.access import access_plan_by_id, plans_for
-from inspections.models import Plan
+from inspections.models import Plan, Target
 
 
 class TargetSerializer(serializers.Serializer):
@@ -19,9 +19,26 @@ class TargetSerializer(serializers.Serializer):
     result = serializers.CharField(help_text="'' (not visited), nothing_found or found")
     record = serializers.IntegerField(source="record_id", allow_null=True, help_text="现场检查笔录 document id")
     lead = serializers.IntegerField(source="lead_id", allow_null=True)
+    origin = serializers.ChoiceField(
+        choices=Target.Origin.choices, help_text="draw, or a review rule: inpatient_bill, outpatient_top"
+    )
+    reference = serializers.CharField(help_text="the bill number, or the spender's rank; '' for drawn targets")
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="the bill's or the spender's total (yuan)"
+    )
+    violations = serializers.SerializerMethodField(help_text="taxonomy items found at the visit")
 
     def get_subject(self, target) -> dict:
         return target.subject.as_ref()
+
+    @extend_schema_field(
+        inline_serializer(
+            "TargetViolation", {"number": serializers.IntegerField(), "name": serializers.CharField()}, many=True
+        )
+    )
+    def get_violations(self, target) -> list[dict]:
+        items = sorted(target.violation_items.all(), key=lambda item: item.number)
+        return [{"number": item.number, "name": item.name} for item in items]
 
     def get_inspectors(self, target) -> list[str]:
         return [user.display_name for user in sorted(target.inspectors.all(), key=lambda u: u.pk)]

@@ -1,8 +1,10 @@
 """Demo inspection plans of one city, built through inspections.services.
 
 A 双随机 check of the city's designated institutions this quarter (5 %, at least 10, drawn with a fixed seed
-and two visits recorded: one with nothing found, one with a finding that became a lead in triage), and a
-飞行检查 of its pharmacies still in draft. Idempotent: a bureau with plans is left as it is.
+and two visits recorded: one with nothing found, one with a finding that became a lead in triage; then the
+review targets of the screening hits: inpatient bills over ¥50,000, the top outpatient spenders, and one
+bill reviewed with a case opened on the spot), and a 飞行检查 of its pharmacies still in draft. Idempotent: a
+bureau with plans is left as it is.
 """
 
 import datetime
@@ -11,8 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from casework.errors import DomainError
-from casework.models import Subject
-from inspections import services
+from casework.models import Subject, ViolationItem
+from inspections import review, services
 from inspections.models import Plan
 from organisation.models import Agency, Region, User
 from organisation.roles import Role
@@ -25,6 +27,31 @@ def _quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
         datetime.date(today.year + 1, 1, 1) if first_month == 10 else datetime.date(today.year, first_month + 3, 1)
     ) - datetime.timedelta(days=1)
     return start, end
+
+
+def _items(kind: str, *numbers: int) -> list[int]:
+    return list(ViolationItem.objects.filter(subject_kind=kind, number__in=numbers).values_list("pk", flat=True))
+
+
+def _import_reviews(plan: Plan, *, by: User) -> None:
+    """The seed-004 review rules over the screening hits of the quarter; a section head opens a case on the
+    spot at the first bill reviewed."""
+    try:
+        bills = review.review_import(plan, by=by, rule="inpatient_bill", source="screen_hits")
+        review.review_import(plan, by=by, rule="outpatient_top", source="screen_hits")
+    except DomainError:
+        return  # too few investigators without a conflict: the plan keeps its drawn targets only
+    first = bills.targets.order_by("position").first()
+    if first is not None:
+        services.target_visit(
+            first,
+            by=by,
+            findings="核对住院病历与结算清单，发现虚记检查费用及串换高值耗材，涉及金额约1.8万元。",
+            found=True,
+            violations=_items(first.subject.kind, 5, 6),
+            open_case=True,
+            person="医保办主任",
+        )
 
 
 def seed_inspections(*, region: Region, today: datetime.date) -> list[Plan]:
@@ -77,8 +104,10 @@ def seed_inspections(*, region: Region, today: datetime.date) -> list[Plan]:
                     by=second.inspectors.all()[0],
                     findings="抽查在院患者12人，其中3人不在床且无请假记录，疑似挂床住院；已调取相关病历。",
                     found=True,
+                    violations=_items(second.subject.kind, 3),
                     person="医务科负责人",
                 )
+            _import_reviews(random_check, by=head)
         plans.append(
             services.plan_create(
                 agency=bureau,

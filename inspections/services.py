@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import AlreadyDecided, InvalidInput, InvalidTransition
-from casework.models import Lead, Subject
+from casework.models import Lead, Subject, ViolationItem
 from documents.formatting import chinese_datetime
 from documents.kinds import INSPECTION_RECORD
 from documents.services import document_issue
@@ -90,16 +90,23 @@ def plan_create(
     return plan
 
 
-def population_of(plan: Plan) -> list[Subject]:
-    """The active subjects of the plan's kinds in its regions and the regions below them."""
+def plan_region_ids(plan: Plan) -> set[int]:
+    """The plan's regions and the regions below them."""
     region_ids: set[int] = set()
     for region in plan.regions.all():
         region_ids |= region.descendant_ids()
-    return list(
-        Subject.objects.filter(kind__in=plan.subject_kinds, region_id__in=region_ids, status=Subject.Status.ACTIVE)
-        .only("pk", "kind", "code", "level", "ownership", "category")
-        .order_by("kind", "code")
-    )
+    return region_ids
+
+
+def population_queryset(plan: Plan):
+    """The active subjects of the plan's kinds in its regions and the regions below them."""
+    return Subject.objects.filter(
+        kind__in=plan.subject_kinds, region_id__in=plan_region_ids(plan), status=Subject.Status.ACTIVE
+    ).order_by("kind", "code")
+
+
+def population_of(plan: Plan) -> list[Subject]:
+    return list(population_queryset(plan).only("pk", "kind", "code", "level", "ownership", "category"))
 
 
 def stratum_of(subject: Subject) -> str:
@@ -172,10 +179,10 @@ def redraw(record: dict) -> list[dict]:
     try:
         return sampling.draw(record)
     except sampling.DrawError as error:
-        raise InvalidInput(errors={error.field: [_draw_message(error)]}) from error
+        raise InvalidInput(errors={error.field: [draw_error_message(error)]}) from error
 
 
-def _draw_message(error: sampling.DrawError) -> str:
+def draw_error_message(error: sampling.DrawError) -> str:
     if error.field == "population":
         return _("No designated institution or pharmacy of the plan's kinds is registered in its regions.")
     if error.field == "inspectors":
@@ -200,7 +207,7 @@ def plan_draw(plan: Plan, *, by: User, seed: str | int | None = None) -> Plan:
             raise AlreadyDecided(_("This plan has already been drawn."))
         record = draw_record_build(plan, seed=seed, today=today)
         if record["population"] and len(record["pool"]) < sampling.PAIR_SIZE:
-            raise InvalidInput(errors={"pool": [_draw_message(sampling.DrawError("pool", ""))]})
+            raise InvalidInput(errors={"pool": [draw_error_message(sampling.DrawError("pool", ""))]})
         drawn = redraw(record)
         targets = Target.objects.bulk_create(
             Target(plan=plan, subject_id=row["subject"], stratum=row["stratum"], position=index)
@@ -220,11 +227,33 @@ def plan_draw(plan: Plan, *, by: User, seed: str | int | None = None) -> Plan:
 
 def conflict_declare(*, inspector: User, subject: Subject, reason: str, plan: Plan | None = None) -> Conflict:
     """Record a conflict of interest (回避), for one plan or for every plan."""
+    errors = {}
     if not (reason or "").strip():
-        raise InvalidInput(errors={"reason": [_("This field is required.")]})
+        errors["reason"] = [_("This field is required.")]
+    elif len(reason.strip()) > Conflict._meta.get_field("reason").max_length:
+        errors["reason"] = [
+            _("At most %(count)d characters.") % {"count": Conflict._meta.get_field("reason").max_length}
+        ]
+    if plan is not None and inspector.agency_id != plan.agency_id:
+        errors["inspector"] = [_("Only the bureau's own inspectors declare conflicts for its plans.")]
+    if errors:
+        raise InvalidInput(errors=errors)
     if plan is not None and plan.status != Plan.Status.DRAFT:
         raise InvalidTransition(_("The plan has been drawn; declare conflicts before the draw."))
     return Conflict.objects.create(plan=plan, inspector=inspector, subject=subject, reason=reason.strip())
+
+
+def check_violation_items(subject: Subject, item_ids: Sequence[int]) -> list[ViolationItem]:
+    """The active taxonomy items of the subject's kind with these ids; InvalidInput for any other."""
+    wanted = set(item_ids or ())
+    items = list(ViolationItem.objects.filter(pk__in=wanted, subject_kind=subject.kind, active=True))
+    if len(items) != len(wanted):
+        raise InvalidInput(errors={"violations": [_("Choose items of the taxonomy for this kind of subject.")]})
+    return items
+
+
+def _violations_text(items: Sequence[ViolationItem]) -> str:
+    return "；".join(f"{item.number}. {item.name}" for item in items)
 
 
 def target_visit(
@@ -233,12 +262,19 @@ def target_visit(
     by: User,
     findings: str,
     found: bool,
+    violations: Sequence[int] = (),
+    open_case: bool = False,
     place: str = "",
     person: str = "",
     visited_at: datetime.datetime | None = None,
 ) -> Target:
-    """Record the visit: issue the 现场检查笔录 and, when something was found, register a lead for triage."""
-    from workflows.triage import triage_start
+    """Record the visit: issue the 现场检查笔录 and, when something was found, register a lead for triage.
+
+    The irregularities found are items of the violation taxonomy. With open_case a section head or director
+    of the bureau (who may triage the new lead) opens the case on the spot through the triage decision.
+    Locks the target, then the plan; nothing is written when any step fails.
+    """
+    from workflows.triage import triage_decide, triage_start
 
     visited_at = visited_at or timezone.now()
     errors = {}
@@ -246,6 +282,10 @@ def target_visit(
         errors["findings"] = [_("This field is required.")]
     if visited_at > timezone.now():
         errors["visited_at"] = [_("The time cannot be in the future.")]
+    if found and not violations:
+        errors["violations"] = [_("Choose the irregularities found from the taxonomy.")]
+    if open_case and not found:
+        errors["open_case"] = [_("A case is opened on the spot only when irregularities are found.")]
     if errors:
         raise InvalidInput(errors=errors)
     with transaction.atomic():
@@ -256,22 +296,33 @@ def target_visit(
         if plan.status not in (Plan.Status.DRAWN, Plan.Status.IN_PROGRESS):
             raise InvalidTransition(_("The plan is not open for visits."))
         subject = target.subject
+        items = check_violation_items(subject, violations) if found else []
         inspectors = list(target.inspectors.order_by("pk"))
+        text = findings.strip()
+        if items:
+            text += "\n" + _("Violations found: %(items)s") % {"items": _violations_text(items)}
         lead: Lead | None = None
         if found:
             lead = triage_start(
                 agency=plan.agency,
                 source_kind=Lead.SourceKind.INSPECTION,
                 title=_("Inspection finding: %(subject)s") % {"subject": subject.name},
-                description=findings.strip(),
+                description=text,
                 subjects=[subject],
                 by=by,
             )
+            if open_case:
+                if not by.has_perm("casework.triage_lead", lead):
+                    raise InvalidInput(
+                        errors={"open_case": [_("Only a section head or director of the bureau opens a case.")]}
+                    )
+                lead = triage_decide(lead=lead, by=by, decision="open")
         document = document_issue(
             kind=INSPECTION_RECORD,
             agency=plan.agency,
             by=by,
             lead=lead,
+            case=lead.case if lead is not None else None,
             context={
                 "case_number": f"{plan.get_kind_display()}（{plan.period_from:%Y-%m-%d}—{plan.period_to:%Y-%m-%d}）",
                 "case_title": plan.title,
@@ -284,7 +335,7 @@ def target_visit(
                 "investigators": [{"name": user.display_name, "id": user.username} for user in inspectors],
                 "person": (person or "").strip(),
                 "person_details": "",
-                "text": findings.strip(),
+                "text": text,
             },
         )
         target.visited_on = timezone.localdate(visited_at)
@@ -292,6 +343,7 @@ def target_visit(
         target.result = Target.Result.FOUND if found else Target.Result.NOTHING_FOUND
         target.record, target.lead = document, lead
         target.save(update_fields=["visited_on", "findings", "result", "record", "lead"])
+        target.violation_items.set(items)
         open_left = plan.targets.filter(result="").exists()
         plan.status = Plan.Status.IN_PROGRESS if open_left else Plan.Status.DONE
         plan.save(update_fields=["status"])

@@ -9,7 +9,15 @@ urlpatterns = [
     path("inspections/", views.plan_list, name="inspection-plan-list"),
     path("inspections/<int:pk>/", views.plan_detail, name="inspection-plan-detail"),
     path("inspections/<int:pk>/draw/", views.plan_draw, name="inspection-plan-draw"),
+    path("inspections/conflicts/", views.own_conflicts, name="inspection-own-conflicts"),
+    path("inspections/<int:pk>/review-imports/", views.review_import, name="inspection-review-import"),
+    path("inspections/<int:pk>/conflicts/", views.conflict_declare, name="inspection-conflict-declare"),
     path("inspections/<int:pk>/targets/<int:target_pk>/visit/", views.target_visit, name="inspection-target-visit"),
+    path(
+        "inspections/<int:pk>/targets/<int:target_pk>/record.pdf",
+        views.target_record_pdf,
+        name="inspection-target-record",
+    ),
 ]
 
 router = DefaultRouter(trailing_slash=True)

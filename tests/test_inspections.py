@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from casework.errors import AlreadyDecided, InvalidInput
-from casework.models import Lead, Subject
+from casework.models import Lead, Subject, ViolationItem
 from documents.models import Document
 from inspections import sampling, services
 from inspections.models import Plan
@@ -267,10 +267,17 @@ def test_visit_with_findings_starts_a_lead_in_triage(make_plan, institutions, in
 
     plan = services.plan_draw(make_plan(sample_percent=5, sample_minimum=1), by=alice, seed=1)
     target, *others = plan.targets.order_by("position")
+    item = ViolationItem.objects.get(subject_kind="institution", number=6)
     target = services.target_visit(
-        target, by=target.inspectors.first(), findings="发现串换药品，涉及金额约2万元。", found=True
+        target,
+        by=target.inspectors.first(),
+        findings="发现串换药品，涉及金额约2万元。",
+        found=True,
+        violations=[item.pk],
     )
     lead = Lead.objects.get(pk=target.lead_id)
+    assert list(target.violation_items.all()) == [item] and item.name in lead.description
+    assert item.name in Document.objects.get(pk=target.record_id).context["text"]
     assert lead.source_kind == "inspection" and lead.agency == plan.agency
     assert list(lead.subjects.all()) == [target.subject] and lead.status == Lead.Status.PENDING
     assert Task.objects.filter(process__triageprocess__lead=lead, flow_task_type="HUMAN").exists()

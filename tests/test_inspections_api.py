@@ -44,7 +44,12 @@ def test_detail_shape(api_as, bob, drawn_plan):
     assert data["sample_rule"] == {"percent": "10.00", "minimum": 3, "algorithm_version": "stratified-es-1"}
     assert data["population_size"] == 12 and len(data["targets"]) == 3
     target = data["targets"][0]
-    assert set(target) == {"subject", "stratum", "inspectors", "visited_on", "result", "record", "lead"}
+    assert set(target) == {
+        *("subject", "stratum", "inspectors", "visited_on", "result", "record", "lead"),
+        *("origin", "reference", "amount", "violations"),
+    }
+    assert target["origin"] == "draw" and target["reference"] == "" and target["amount"] is None
+    assert target["violations"] == []
     assert set(target["subject"]) == {"kind", "code", "name"}
     assert sorted(target["inspectors"]) == ["稽查0", "稽查1"]
     assert target["result"] == "" and target["record"] is None

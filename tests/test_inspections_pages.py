@@ -2,7 +2,7 @@
 
 import pytest
 
-from casework.models import Lead
+from casework.models import Lead, ViolationItem
 from inspections.models import Plan
 from organisation.roles import Role
 from tests.factories import SubjectFactory, UserFactory
@@ -51,9 +51,10 @@ def test_create_draw_and_visit(client, alice, lyg_region, setup):
     prefix = f"t{target.pk}"
     bad = client.post(url, {f"{prefix}-person": "张院长", f"{prefix}-findings": ""})
     assert bad.status_code == 400
-    response = client.post(
-        url, {f"{prefix}-person": "张院长", f"{prefix}-findings": "发现串换药品。", f"{prefix}-found": "on"}
-    )
+    found = {f"{prefix}-person": "张院长", f"{prefix}-findings": "发现串换药品。", f"{prefix}-found": "on"}
+    assert client.post(url, found).status_code == 400  # irregularities found name their taxonomy items
+    item = ViolationItem.objects.get(subject_kind="institution", number=6)
+    response = client.post(url, {**found, f"{prefix}-violations": [item.pk]})
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.result == "found" and target.record_id
