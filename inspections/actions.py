@@ -394,7 +394,8 @@ def report_context(action: SpecialAction) -> dict:
         "phases": [
             {
                 "title": PHASE_TITLES[p.kind],
-                "dates": f"{chinese_date(p.starts_on)}至{chinese_date(p.ends_on)}",
+                "starts": chinese_date(p.starts_on),
+                "ends": chinese_date(p.ends_on),
                 "tasks": p.tasks,
             }
             for p in phases
@@ -403,7 +404,8 @@ def report_context(action: SpecialAction) -> dict:
             {
                 "title": plan.title,
                 "kind": str(plan.get_kind_display()),
-                "period": f"{plan.period_from:%Y.%m.%d}—{plan.period_to:%Y.%m.%d}",
+                "starts": chinese_date(plan.period_from),
+                "ends": chinese_date(plan.period_to),
                 "drawn": plan.drawn,
                 "visited": plan.visited,
                 "found": plan.found,
