@@ -8,10 +8,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/casework_test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # libharfbuzz-subset0 lets weasyprint subset the CJK fonts itself (smaller, faster PDFs).
-SYSTEM_PACKAGES := fonts-noto-cjk gettext poppler-utils libharfbuzz-subset0
+# chromium: the browser the end-to-end tests drive (Playwright is pointed at /usr/bin/chromium).
+SYSTEM_PACKAGES := fonts-noto-cjk gettext poppler-utils libharfbuzz-subset0 chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-pg lint bench messages system install serve clean
+.PHONY: help demo test test-pg e2e lint bench messages system install serve clean
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*##' Makefile | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -47,6 +48,9 @@ test: install  ## Run the whole test suite (SQLite, 2 workers)
 
 test-pg: install  ## Run the whole test suite on the local PostgreSQL
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 -q
+
+e2e: install  ## Browser end-to-end scenarios (chromium + Playwright); screenshots in var/e2e-artifacts/
+	$(PY) -m pytest tests/e2e -m e2e -p no:xdist -q
 
 lint: install  ## ruff, Django checks, and translations compiled from their sources
 	$(VENV)/bin/ruff check .

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--base-url", default="http://127.0.0.1:8000", help="where the server will listen (printed with the logins)"
         )
+        parser.add_argument(
+            "--people-only",
+            action="store_true",
+            help="only regions, agencies, users and subjects: no leads, cases or later steps (browser tests build "
+            "their own story from there)",
+        )
 
     def handle(self, *args, **options):
         self.base_url = options["base_url"]
@@ -44,7 +50,7 @@ class Command(BaseCommand):
             logins = ensure_users(agencies, passwords)
         with transaction.atomic():
             created_subjects = ensure_subjects()
-        for city in CITIES:
+        for city in [] if options["people_only"] else CITIES:
             bureau = agencies[f"{city.code}-bureau"]
             if Lead.objects.filter(agency=bureau).exists():
                 self.stdout.write(f"{bureau.name}已有线索，跳过线索和案件的生成。")
