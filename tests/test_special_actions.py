@@ -441,3 +441,33 @@ def test_list_queries(client, alice, lyg_region, lyg_police, lyg_health, django_
     with django_assert_max_num_queries(18):
         response = client.get("/inspections/actions/")
     assert response.status_code == 200 and response.content.decode().count("专项行动") >= 12
+
+
+def test_demo_action(alice, lyg_bureau, lyg_region, lyg_police, lyg_health, bob, django_capture_on_commit_callbacks):
+    from inspections.demo_actions import seed_special_action
+
+    director = UserFactory(username="director", first_name="刘志强", agency=lyg_bureau, roles=[Role.DIRECTOR])
+    today = timezone.localdate()
+    plan = services.plan_create(
+        agency=lyg_bureau,
+        by=alice,
+        title="本季度双随机检查",
+        kind="random",
+        period_from=today - datetime.timedelta(days=10),
+        period_to=today + datetime.timedelta(days=20),
+        subject_kinds=["institution"],
+        regions=[lyg_region],
+        sample_percent="10",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        action = seed_special_action(bureau=lyg_bureau, today=today)
+    assert seed_special_action(bureau=lyg_bureau, today=today) is None
+    action = actions.actions_for(alice).get(pk=action.pk)
+    assert set(action.member_agencies.all()) == {lyg_police, lyg_health}
+    assert actions.current_phase(action, today).kind == ActionPhase.Kind.SUMMARY
+    assert [p.kind for p in action.phases.all()] == ["deploy", "self_check", "rectify", "summary"]
+    leader = action.leading_group.order_by("order").first()
+    assert (leader.position, leader.name) == ("leader", director.display_name)
+    assert list(action.plans.all()) == [plan]
+    assert action.report.number.startswith("连医保专总") and action.report.sha256
+    assert "本季度双随机检查" in pdf_text(action.report)
