@@ -9,6 +9,7 @@ Run with `make e2e` (these tests are deselected from the ordinary run by the "e2
 the key pages go to E2E_ARTIFACTS (default var/e2e-artifacts/).
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -41,12 +42,40 @@ def _manage(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
+STORY = """
+import json, os, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from tests.e2e import stories
+print(json.dumps(getattr(stories, sys.argv[1])(**json.loads(sys.argv[2]))))
+"""
+
+
+class Server:
+    """The running server: its base URL, and story(name, **kwargs) to build a precondition in its database."""
+
+    def __init__(self, base: str, env: dict):
+        self.base, self.env = base, env
+
+    def story(self, name: str, **kwargs) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", STORY, name, json.dumps(kwargs)],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """Base URL of a running server with the demo's people (see the module docstring); E2E_BASE_URL points the
+    """The running server with the demo's people (see the module docstring); E2E_BASE_URL points the
     tests at a server already running instead (while writing a scenario)."""
-    if os.getenv("E2E_BASE_URL"):
-        yield os.environ["E2E_BASE_URL"].rstrip("/")
+    if os.getenv("E2E_BASE_URL"):  # with E2E_DATABASE_URL, the database that server uses
+        env = {**os.environ, "DATABASE_URL": os.getenv("E2E_DATABASE_URL", "")}
+        yield Server(os.environ["E2E_BASE_URL"].rstrip("/"), env)
         return
     work = tmp_path_factory.mktemp("e2e")
     port = _free_port()
@@ -84,7 +113,7 @@ def server(tmp_path_factory):
     else:
         process.terminate()
         raise RuntimeError("the server did not start")
-    yield base
+    yield Server(base, env)
     process.terminate()
     process.wait(timeout=10)
     log.close()
@@ -135,7 +164,7 @@ def actor(browser, server, artifacts, request):
     made = []
 
     def make(name: str) -> Actor:
-        made.append(Actor(browser, server, artifacts, f"{request.node.name}-{name}"))
+        made.append(Actor(browser, server.base, artifacts, f"{request.node.name}-{name}"))
         return made[-1]
 
     yield make
