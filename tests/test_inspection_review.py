@@ -499,4 +499,3 @@ def test_plan_page_query_count_with_many_targets(client, alice, plan, django_ass
     with django_assert_max_num_queries(20):
         response = client.get(f"/inspections/{plan.pk}/")
     assert response.status_code == 200 and response.content.decode().count('id="target-') == 42
-
