@@ -277,7 +277,6 @@ def _hit_settlements(plan: Plan, *, rule: str, region_ids: set[int], skipped: di
             amount__isnull=False,
         )
         .annotate(bill=KT("details__结算单号"), settled=KT("details__结算日期"))
-        .exclude(Q(bill__isnull=True) | Q(bill=""))
         .order_by("pk")
         .values_list("pk", "subject_id", "subject__code", "subject__name", "bill", "settled", "amount")
     )
@@ -285,11 +284,13 @@ def _hit_settlements(plan: Plan, *, rule: str, region_ids: set[int], skipped: di
         try:
             settled_on = datetime.date.fromisoformat(str(settled or ""))
         except ValueError:
+            settled_on = None
+        if settled_on is None or not str(bill or "").strip():
             skipped["unreadable_hits"] += 1
             continue
         party = {"institution": (code, name)} if inpatient else {"person": (code, name)}
         yield Settlement(
-            bill=str(bill)[:120],
+            bill=str(bill).strip()[:120],
             visit=INPATIENT if inpatient else OUTPATIENT,
             settled_on=settled_on,
             amount=amount,
