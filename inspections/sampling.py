@@ -14,6 +14,9 @@ Algorithm "stratified-es-1" — anyone can re-implement it from this description
 5. Targets are listed by (stratum, code). Inspectors: for each target in that order, the inspectors in the
    pool (sorted by id) without a conflict with the target's subject; two are taken with rng.sample.
 
+Review imports ("review-pairs-1", inspections.review): the targets a plan imports later get their pairs by
+step 5 alone, over the targets listed in the import's record, with random.Random(record["seed"]).
+
 Credit weights (domain: Shangyu, B and above checked less, D and below more): grade D or E → 2.0;
 A or B → 0.5; C, or no evaluation → 1.0.
 """
