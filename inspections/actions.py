@@ -404,8 +404,8 @@ def report_context(action: SpecialAction) -> dict:
             {
                 "title": plan.title,
                 "kind": str(plan.get_kind_display()),
-                "starts": chinese_date(plan.period_from),
-                "ends": chinese_date(plan.period_to),
+                "starts": f"{plan.period_from:%Y.%m.%d}",
+                "ends": f"{plan.period_to:%Y.%m.%d}",
                 "drawn": plan.drawn,
                 "visited": plan.visited,
                 "found": plan.found,
