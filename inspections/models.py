@@ -228,7 +228,10 @@ class SpecialAction(models.Model):
     公安, 市场监管), a leading group, phases, the plans run under it and a closing report."""
 
     agency = models.ForeignKey(
-        "organisation.Agency", verbose_name=_("leading bureau"), on_delete=models.PROTECT, related_name="special_actions"
+        "organisation.Agency",
+        verbose_name=_("leading bureau"),
+        on_delete=models.PROTECT,
+        related_name="special_actions",
     )
     title = models.CharField(_("title"), max_length=200)
     period_from = models.DateField(_("from"))
@@ -240,9 +243,7 @@ class SpecialAction(models.Model):
     )
     office = models.CharField(_("leading group office"), max_length=200, blank=True)
     summary = models.TextField(_("written summary"), blank=True)
-    report = models.ForeignKey(
-        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    report = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -289,9 +290,7 @@ class LeadingGroupMember(models.Model):
     position = models.CharField(_("position"), max_length=8, choices=Position.choices)
     name = models.CharField(_("name"), max_length=50)
     post = models.CharField(_("post"), max_length=120)
-    agency = models.ForeignKey(
-        "organisation.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    agency = models.ForeignKey("organisation.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

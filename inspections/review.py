@@ -46,7 +46,7 @@ from casework.money import parse_yuan
 from inspections import sampling, services
 from inspections.models import Conflict, Plan, ReviewImport, Target
 from intake.models import ScreenHit
-from intake.screening_import import HEADER_ROW, RowError, UnreadableFile, _cell, _csv_records, _xlsx_records, file_kind
+from intake.screening_import import RowError, UnreadableFile, read_table
 from organisation.models import User
 
 # Seed 004, 三 (三) 1: 住院单次医疗费用超过5万元的票据全面复查 (strictly more than the threshold).
@@ -179,11 +179,7 @@ def review_replay(review: ReviewImport) -> list[list[int]]:
 def read_settlements(data: bytes, file_name: str) -> list[Settlement]:
     """Every data row of the file as a Settlement; InvalidInput listing each bad row (nothing is kept)."""
     try:
-        records = _xlsx_records(data) if file_kind(data[:8], file_name) == "xlsx" else _csv_records(data)
-        header = next(records, None)
-        if header is None:
-            raise UnreadableFile(_("The file is empty."))
-        titles = [_cell(value) for value in header]
+        titles, numbered = read_table(data, file_name)
         missing = [name for name in COLUMNS if name not in titles]
         if missing:
             raise UnreadableFile(
@@ -191,9 +187,7 @@ def read_settlements(data: bytes, file_name: str) -> list[Settlement]:
                 % {"columns": ", ".join(missing), "required": ", ".join(COLUMNS)}
             )
         index = {name: titles.index(name) for name in COLUMNS}
-        rows = [
-            (number, [_cell(value) for value in record]) for number, record in enumerate(records, start=HEADER_ROW + 1)
-        ]
+        rows = list(numbered)
     except UnreadableFile as error:
         raise InvalidInput(errors={"file": [str(error.message)]}) from error
     settlements, errors, bills = [], [], {}

@@ -105,24 +105,27 @@ def screen_hits_import(*, data: bytes, file_name: str, by: User) -> ImportReport
     return report
 
 
-def read_rows(data: bytes, file_name: str) -> Iterator[tuple[int, dict]]:
-    """(row number, hit) for each non-empty data row; the header is row 1. Header problems raise at once."""
+def read_table(data: bytes, file_name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header's cells and (row number, cells) for each data row of a CSV or XLSX file; the header is row 1.
+    Raises UnreadableFile for a file too large, empty or not readable as either."""
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableFile(_("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // 2**20})
-    if file_kind(data[:8], file_name) == "xlsx":
-        records = _xlsx_records(data)
-    else:
-        records = _csv_records(data)
+    records = _xlsx_records(data) if file_kind(data[:8], file_name) == "xlsx" else _csv_records(data)
     header = next(records, None)
     if header is None:
         raise UnreadableFile(_("The file is empty."))
-    columns = _columns(header)
-    return _hits(records, columns)
+    rows = ((number, [_cell(value) for value in record]) for number, record in enumerate(records, start=HEADER_ROW + 1))
+    return [_cell(value) for value in header], rows
 
 
-def _hits(records: Iterator[list], columns: dict[int, str]) -> Iterator[tuple[int, dict]]:
-    for number, record in enumerate(records, start=HEADER_ROW + 1):
-        cells = [_cell(value) for value in record]
+def read_rows(data: bytes, file_name: str) -> Iterator[tuple[int, dict]]:
+    """(row number, hit) for each non-empty data row; the header is row 1. Header problems raise at once."""
+    header, rows = read_table(data, file_name)
+    return _hits(rows, _columns(header))
+
+
+def _hits(rows: Iterator[tuple[int, list[str]]], columns: dict[int, str]) -> Iterator[tuple[int, dict]]:
+    for number, cells in rows:
         if not any(cells):
             continue
         values, details = {}, {}

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from casework.errors import InvalidInput
-from casework.models import Subject
+from casework.models import Subject, ViolationItem
 from disclosure import services
 from disclosure.models import Disclosure
 from disclosure.plan_results import disclosure_from_plan, draw_check
@@ -48,7 +48,8 @@ def drawn_plan(lyg_bureau, lyg_region, alice):
     plan = inspections.plan_draw(plan, by=alice, seed="lyg-2026Q4")
     first, second = plan.targets.order_by("position")[:2]
     inspections.target_visit(first, by=alice, findings="未发现问题。", found=False)
-    inspections.target_visit(second, by=alice, findings="疑似挂床住院。", found=True)
+    item = ViolationItem.objects.get(subject_kind="institution", number=3)
+    inspections.target_visit(second, by=alice, findings="疑似挂床住院。", found=True, violations=[item.pk])
     return plan
 
 

@@ -14,6 +14,7 @@ from credit.demo import seed_credit
 from disclosure.demo import seed_disclosures
 from documents.demo import seed_document_corrections
 from inspections.demo import seed_inspections
+from inspections.demo_actions import seed_special_action
 from organisation.demo.agencies import PasswordSetter, ensure_regions_and_agencies, ensure_users
 from organisation.demo.agreements import advance_agreements
 from organisation.demo.cities import CITIES
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 seed_ratings(region=bureau.region, today=timezone.localdate())
                 seed_document_corrections(region=bureau.region, today=timezone.localdate())
                 seed_inspections(region=bureau.region, today=timezone.localdate())
+                seed_special_action(bureau=bureau, today=timezone.localdate())
                 seed_disclosures(bureau=bureau, today=timezone.localdate())
             self.report_logins += [(bureau.name, *pair) for pair in seeder.reports.credentials[:1]]
             batch = seeder.screening
