@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,14 +28,46 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DEBUG = envbool("DEBUG", "0")
-# The fallback key is for the local demo only; production sets SECRET_KEY.
-SECRET_KEY = os.getenv("SECRET_KEY", "demo-only-insecure-key-set-SECRET_KEY-in-production")
+# PRODUCTION=1 (docs/deployment.md): HTTPS behind a reverse proxy; secure cookies, HTTPS redirect and HSTS by
+# default, and a real SECRET_KEY required. Without it the embedded demo runs over plain HTTP on loopback.
+PRODUCTION = envbool("PRODUCTION", "0")
+_DEMO_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
+SECRET_KEY = os.getenv("SECRET_KEY", _DEMO_KEY)
+if PRODUCTION and (SECRET_KEY == _DEMO_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured("PRODUCTION=1 needs SECRET_KEY: 50 or more random characters.")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0")
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
+_HTTPS = "1" if PRODUCTION else "0"
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _HTTPS)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "0") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", _HTTPS) else None
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", "31536000" if PRODUCTION else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", _HTTPS)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (django-csp): scripts and styles from this site only (the dashboard's SVG charts are
+# inlined without their scripts; Swagger UI comes from drf-spectacular-sidecar's static files); style
+# attributes are allowed. Nothing may frame the pages. 'self' covers the same-origin websocket.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,10 +105,12 @@ INSTALLED_APPS = [
     "inspections",
     "assists",
     "disclosure",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from agreements import urls as urls_agreements
@@ -21,6 +21,7 @@ from inspections import urls_actions as urls_inspection_actions
 from intake import urls_public, urls_screening, urls_staff
 from ledgers import urls as urls_ledgers
 from organisation.api import ObtainToken, healthz
+from organisation.login_throttle import ThrottledLoginView
 from penalties import urls as urls_penalties
 from ratings import urls as urls_ratings
 from recoveries import urls as urls_recoveries
@@ -63,7 +64,7 @@ urlpatterns = [
     path("", config_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("live/counts/", live_counts.live_counts, name="live-counts"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tasks/", workflow_views.task_list, name="task-list"),
     path("tasks/<int:task_id>/", workflow_views.TriageTaskView.as_view(), name="triage-task"),
@@ -105,7 +106,7 @@ urlpatterns = [
     path("", include("stats.urls_dashboard")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

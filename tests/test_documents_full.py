@@ -486,6 +486,39 @@ SAMPLE_CONTEXTS: dict[str, dict] = {
         "address": "连云港市医疗保障局一楼服务大厅",
     },
 }
+# The special action's report (inspections.actions.report_context) prints 附件2/附件3 as the statistics forms do.
+SAMPLE_CONTEXTS["special_action_report"] = {
+    "action": {
+        "title": "连云港市打击欺诈骗取医疗保障基金专项行动",
+        "period": "2026年9月1日至2026年11月30日",
+        "scope": "连云港市",
+        "leading_bureau": "连云港市医疗保障局",
+        "goals": "聚焦定点医药机构违法违规和欺诈骗保行为。",
+        "office": "领导小组办公室设在市医疗保障局基金监管科",
+    },
+    "members": ["连云港市卫生健康委员会", "连云港市公安局", "连云港市市场监督管理局"],
+    "group": [{"position": "组　长", "name": "陈剑", "post": "市医疗保障局副局长"}],
+    "phases": [{"title": "部署启动阶段", "starts": "2026年9月1日", "ends": "2026年9月10日", "tasks": "制定方案。"}],
+    "plans": [
+        {
+            "title": "定点医疗机构双随机检查",
+            "kind": "双随机抽查",
+            "starts": "2026.09.01",
+            "ends": "2026.11.30",
+            "drawn": 10,
+            "visited": 8,
+            "found": 2,
+        }
+    ],
+    "summary": "专项行动共检查定点医疗机构10家，发现问题2家，均已依法处理。",
+    "annexes": [
+        {
+            "region": {"code": "320700", "name": "连云港市"},
+            "results": SAMPLE_CONTEXTS["stats_results_table"],
+            "violations": SAMPLE_CONTEXTS["stats_violations_table"],
+        }
+    ],
+}
 
 # Per kind: what the document must say besides the header (legal basis, rights notice, key facts).
 MANDATORY: dict[str, list[str]] = {
@@ -523,6 +556,7 @@ MANDATORY: dict[str, list[str]] = {
     ],
     "stats_results_table": ["附件2", "统计期间：2026年1月1日至2026年3月31日"],
     "stats_violations_table": ["附件3", "分解/超标准/重复/套用收费", "9,876.50"],
+    "special_action_report": ["专项行动", "领导小组", "部署启动阶段", "附件2", "附件3", "9,876.50", "发现问题2家"],
     "criminal_referral_letter": ["移送情形", "三日内", "连云港市人民检察院", "（印章）"],
     "case_referral_letter": ["移送情形", "处理结果书面告知", "（印章）"],
     "referral_report": ["移送理由及依据", "医保发〔2021〕49号", "连云港市公安局"],

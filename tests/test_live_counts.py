@@ -75,9 +75,9 @@ def test_unread_reporter_messages_count_for_clerks(clerk, alice, cz_clerk, anony
 def test_endpoint_for_a_signed_in_user(client, alice, lead, django_assert_max_num_queries):
     client.force_login(alice)
     client.get(reverse("live-counts"))  # permission ids are looked up once per process
-    # Session, user, the user's groups and roles, one COUNT per counter (tasks, referrals, rewards; none for
-    # messages: not a clerk).
-    with django_assert_max_num_queries(7):
+    # Session, user, the user's groups and roles, one COUNT per counter (tasks, referrals, rewards, assists;
+    # none for messages: not a clerk).
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("live-counts"))
     assert response.status_code == 200
     assert response.json()["tasks"] == 1 and response.json()["messages"] == 0
