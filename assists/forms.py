@@ -43,7 +43,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    answer = forms.CharField(label=_("Findings of the check"), widget=forms.Textarea(attrs={"rows": 5}))
     files = MultipleFileField(label=_("Files"), required=False)
 
 

@@ -227,8 +227,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(16 * 102
 # Files larger than this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Fernet keys for reporter identity, newest first (intake/crypto.py); empty derives one from SECRET_KEY.
+# Fernet keys for reporter identity, newest first (intake/crypto.py); empty derives one from SECRET_KEY (demo
+# only: production keeps them apart, so that changing SECRET_KEY never makes identities unreadable).
 REPORTER_IDENTITY_KEYS = envlist("REPORTER_IDENTITY_KEYS", "")
+if PRODUCTION and not REPORTER_IDENTITY_KEYS:
+    raise ImproperlyConfigured("PRODUCTION=1 needs REPORTER_IDENTITY_KEYS (docs/deployment.md, key rotation).")
 # Per-address limits on the public report endpoints (api.md: at least 20 submissions an hour;
 # more than 30 failed look-ups an hour is refused).
 PUBLIC_REPORT_SUBMISSIONS_PER_HOUR = envint("PUBLIC_REPORT_SUBMISSIONS_PER_HOUR", "30")

@@ -33,7 +33,7 @@ class Disclosure(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Withdrawn from publication")
 
     agency = models.ForeignKey(
         "organisation.Agency", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="disclosures"

@@ -12,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Title of the special action"), max_length=200)
-    period_from = forms.DateField(label=_("From"), widget=DATE)
+    period_from = forms.DateField(label=_("Starts on"), widget=DATE)
     period_to = forms.DateField(label=_("To (inclusive)"), widget=DATE)
     regions = forms.ModelMultipleChoiceField(label=_("Regions"), queryset=Region.objects.none())
     member_agencies = forms.ModelMultipleChoiceField(
@@ -50,8 +50,8 @@ class PhaseForm(forms.Form):
 
 class GroupMemberForm(forms.Form):
     position = forms.ChoiceField(label=_("Position in the leading group"), choices=LeadingGroupMember.Position.choices)
-    name = forms.CharField(label=_("Name"), max_length=50)
-    post = forms.CharField(label=_("Post"), max_length=120, help_text=_("e.g. deputy head of the health commission"))
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    post = forms.CharField(label=_("Post held"), max_length=120, help_text=_("e.g. deputy head of the health commission"))
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
 
     def __init__(self, *args, action, **kwargs):

@@ -13,7 +13,7 @@ CONFLICT_KINDS = (Subject.Kind.INSTITUTION, Subject.Kind.PHARMACY, Subject.Kind.
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices)
-    period_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_from = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     period_to = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
     subject_kinds = forms.MultipleChoiceField(
         label=_("Subjects"),
@@ -42,7 +42,7 @@ class DrawForm(forms.Form):
 
 class VisitForm(forms.Form):
     person = forms.CharField(label=_("Person in charge on site"), max_length=100)
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(label=_("Findings of the check"), widget=forms.Textarea(attrs={"rows": 3}))
     found = forms.BooleanField(label=_("Irregularities found (registers a lead for triage)"), required=False)
     violations = forms.TypedMultipleChoiceField(
         label=_("Irregularities found (violation taxonomy)"),

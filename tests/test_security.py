@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 
 from intake.models import Report
@@ -73,7 +74,11 @@ def _manage(env_extra: dict, *args) -> subprocess.CompletedProcess:
 
 def test_production_settings_pass_check_deploy():
     done = _manage(
-        {"PRODUCTION": "1", "SECRET_KEY": "k" * 20 + "-production-secret-0123456789-abcdefghij"},
+        {
+            "PRODUCTION": "1",
+            "SECRET_KEY": "k" * 20 + "-production-secret-0123456789-abcdefghij",
+            "REPORTER_IDENTITY_KEYS": Fernet.generate_key().decode(),
+        },
         "check",
         "--deploy",
         "--fail-level",
@@ -82,9 +87,11 @@ def test_production_settings_pass_check_deploy():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_production_refuses_the_demo_key():
-    done = _manage({"PRODUCTION": "1"}, "check")
+def test_production_refuses_the_demo_key_and_a_missing_identity_key():
+    done = _manage({"PRODUCTION": "1", "REPORTER_IDENTITY_KEYS": Fernet.generate_key().decode()}, "check")
     assert done.returncode != 0 and "SECRET_KEY" in done.stderr
+    done = _manage({"PRODUCTION": "1", "SECRET_KEY": "s" * 60}, "check")
+    assert done.returncode != 0 and "REPORTER_IDENTITY_KEYS" in done.stderr
 
 
 # Sign-in throttling -------------------------------------------------------------------------------------
