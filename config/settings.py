@@ -33,6 +33,8 @@ DEBUG = envbool("DEBUG", "0")
 PRODUCTION = envbool("PRODUCTION", "0")
 _DEMO_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
 SECRET_KEY = os.getenv("SECRET_KEY", _DEMO_KEY)
+# Old keys still accepted for sessions and signed links while a new SECRET_KEY rolls out (comma-separated).
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", "")
 if PRODUCTION and (SECRET_KEY == _DEMO_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("PRODUCTION=1 needs SECRET_KEY: 50 or more random characters.")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
