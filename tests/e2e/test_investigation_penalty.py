@@ -156,9 +156,8 @@ def test_investigation_and_penalty_with_hearing(actor, server):
     page = head.page
     open_penalty_step(page, penalty_url)
     expect(page.locator("input[name=fine]")).to_have_value("120000.00")
-    # The penalty forms' date fields show empty (their "today" renders as 2026/11/24, which a date input
-    # drops): the officers type the date.
-    page.fill("input[name=decided_on]", day(0))
+    # The decision date comes pre-filled with today (a date input shows only an ISO value).
+    expect(page.locator("input[name=decided_on]")).to_have_value(day(0))
     submit(page, "decided_on")
     decision = re.compile(r"连医保罚决〔\d{4}〕\d+号")
     expect(page.locator("body")).to_contain_text(decision)
