@@ -8,6 +8,7 @@ numbers), not the credit grades behind the weights nor the inspectors' names.
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
@@ -56,7 +57,7 @@ def _texts(plan: Plan, record: dict) -> tuple[str, str]:
     clean = sum(1 for t in targets if t["outcome"] == TARGET_OUTCOMES[Target.Result.NOTHING_FOUND])
     pending = len(targets) - found - clean
     summary = (
-        f"{plan.drawn_at:%Y年%m月%d日}，{plan.agency.name}按“{plan.get_kind_display()}”方式，"
+        f"{timezone.localtime(plan.drawn_at):%Y年%m月%d日}，{plan.agency.name}按“{plan.get_kind_display()}”方式，"
         f"以随机种子{plan.seed}、抽取算法{plan.algorithm_version}，从{record['population_size']}家定点医药机构中"
         f"分层随机抽取{len(targets)}家（比例{plan.sample_percent}%，不少于{plan.sample_minimum}家），"
         f"随机匹配执法检查人员，于{plan.period_from:%Y年%m月%d日}至{plan.period_to:%Y年%m月%d日}开展医保基金使用情况检查。"

@@ -150,6 +150,17 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} – {self.subject}"
 
+    @property
+    def stratum_label(self) -> str:
+        """kind:level:ownership as the page shows it, e.g. 定点医疗机构 · 二级 · 公立 ('-' parts left out)."""
+        from casework.models import Subject
+
+        labels = []
+        for part, choices in zip(self.stratum.split(":"), (Subject.Kind, Subject.Level, Subject.Ownership)):
+            if part and part != "-":
+                labels.append(str(dict(choices.choices).get(part, part)))
+        return " · ".join(labels)
+
 
 class Conflict(models.Model):
     """A declared conflict of interest (回避): the inspector may not check the subject (in one plan, or any)."""

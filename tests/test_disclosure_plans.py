@@ -133,3 +133,10 @@ def test_manager_prepares_the_draft_from_a_plan(client, drawn_plan, alice, charl
     client.logout()
     assert client.post(reverse("disclosure-manage"), {"plan-plan": drawn_plan.pk}).status_code == 302
     assert Disclosure.objects.count() == 1
+
+
+def test_the_draw_date_is_the_local_one(drawn_plan, alice):
+    # 01:00 in Shanghai on the 24th is still the 23rd in UTC.
+    Plan.objects.filter(pk=drawn_plan.pk).update(drawn_at=datetime.datetime(2026, 11, 23, 17, 0, tzinfo=datetime.UTC))
+    drawn_plan.refresh_from_db()
+    assert disclosure_from_plan(drawn_plan, alice).summary.startswith("2026年11月24日")

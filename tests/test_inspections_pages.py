@@ -1,6 +1,7 @@
 """Inspection pages: list and create, detail with the draw, the visit form; refusals."""
 
 import pytest
+from django.utils import translation
 
 from casework.models import Lead, ViolationItem
 from inspections.models import Plan
@@ -108,3 +109,11 @@ def test_list_query_count(client, alice, lyg_region, setup, django_assert_max_nu
     with django_assert_max_num_queries(15):
         response = client.get("/inspections/")
     assert response.content.decode().count("双随机检查") >= 4
+
+
+def test_stratum_reads_as_words():
+    from inspections.models import Target
+
+    with translation.override("zh-hans"):
+        assert Target(stratum="institution:2:public").stratum_label == "定点医疗机构 · 二级 · 公立"
+        assert Target(stratum="pharmacy:-:-").stratum_label == "定点零售药店"
