@@ -121,6 +121,10 @@ def test_each_city_has_subjects_leads_and_cases_in_every_state(demo_output):
         drawn = Plan.objects.filter(agency__code=f"{city}-bureau", seed__isnull=False).exclude(seed="")
         assert drawn.filter(targets__isnull=False).exists()
         assert Disclosure.objects.filter(agency__code=f"{city}-bureau", published_on__isnull=False).exists()
+    # 协查 both ways between the cities: one answered, one waiting.
+    from assists.models import AssistRequest
+
+    assert set(AssistRequest.objects.values_list("status", flat=True)) == {"answered", "sent"}
     insured = Subject.objects.filter(kind="insured").exclude(id_number_masked="")
     assert insured.exists() and all("*" in s.id_number_masked for s in insured)
     assert not Lead.objects.filter(status=Lead.Status.DISMISSED, decision_reason="").exists()

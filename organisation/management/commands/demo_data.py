@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
+from assists.demo import seed_assists
 from casework.models import Case, Lead, Subject
 from credit.demo import seed_credit
 from disclosure.demo import seed_disclosures
@@ -77,6 +78,13 @@ class Command(BaseCommand):
                 f"{bureau.name}智能监控：接收疑点 {batch.received} 条，新建线索 {batch.leads_created} 条，"
                 f"并入已有线索 {batch.leads_updated} 条。"
             )
+        if not options["people_only"]:
+            with transaction.atomic():
+                seed_assists(
+                    first=agencies[f"{CITIES[0].code}-bureau"],
+                    second=agencies[f"{CITIES[1].code}-bureau"],
+                    today=timezone.localdate(),
+                )
         self._report(agencies, logins, password, created_subjects, time.monotonic() - started)
 
     def _report(self, agencies, logins, password, created_subjects, seconds):
