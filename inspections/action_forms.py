@@ -51,7 +51,9 @@ class PhaseForm(forms.Form):
 class GroupMemberForm(forms.Form):
     position = forms.ChoiceField(label=_("Position in the leading group"), choices=LeadingGroupMember.Position.choices)
     name = forms.CharField(label=_("Full name"), max_length=50)
-    post = forms.CharField(label=_("Post held"), max_length=120, help_text=_("e.g. deputy head of the health commission"))
+    post = forms.CharField(
+        label=_("Post held"), max_length=120, help_text=_("e.g. deputy head of the health commission")
+    )
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
 
     def __init__(self, *args, action, **kwargs):

@@ -15,22 +15,28 @@ from django.utils.translation import gettext_lazy as _
 from organisation.models import Agency, User
 
 
+def _readable_by(queryset, user: User, *, also: Q | None = None):
+    """Rows of the user's own bureau (or matching also); of bureaus below a bureau's region (上级抽查); of the
+    region and below for auditors. Superusers read all, anonymous users and users without an agency nothing."""
+    if not user.is_authenticated or (user.agency_id is None and not user.is_superuser):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    below = user.agency.region.descendant_ids()
+    condition = Q(agency_id=user.agency_id)
+    if also is not None:
+        condition |= also
+    if user.agency.kind == Agency.Kind.BUREAU:
+        condition |= Q(agency__region_id__in=below - {user.agency.region_id})
+    if user.has_role("auditor"):
+        condition |= Q(agency__region_id__in=below)
+    return queryset.filter(condition)
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user: User):
         """The owning bureau's staff; bureaus of a superior region; auditors of the region or above."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if user.agency_id is None:
-            return self.none()
-        below = user.agency.region.descendant_ids()
-        condition = Q(agency_id=user.agency_id)
-        if user.agency.kind == Agency.Kind.BUREAU:
-            condition |= Q(agency__region_id__in=below - {user.agency.region_id})
-        if user.has_role("auditor"):
-            condition |= Q(agency__region_id__in=below)
-        return self.filter(condition)
+        return _readable_by(self, user)
 
 
 class Plan(models.Model):
@@ -156,7 +162,9 @@ class Target(models.Model):
         from casework.models import Subject
 
         labels = []
-        for part, choices in zip(self.stratum.split(":"), (Subject.Kind, Subject.Level, Subject.Ownership)):
+        for part, choices in zip(
+            self.stratum.split(":"), (Subject.Kind, Subject.Level, Subject.Ownership), strict=False
+        ):
             if part and part != "-":
                 labels.append(str(dict(choices.choices).get(part, part)))
         return " · ".join(labels)
@@ -219,19 +227,9 @@ class ReviewImport(models.Model):
 class SpecialActionQuerySet(models.QuerySet):
     def visible_to(self, user: User):
         """The leading bureau's staff, the member agencies' staff, superior bureaus and auditors above."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if user.agency_id is None:
-            return self.none()
-        below = user.agency.region.descendant_ids()
-        condition = Q(agency_id=user.agency_id) | Q(member_agencies=user.agency_id)
-        if user.agency.kind == Agency.Kind.BUREAU:
-            condition |= Q(agency__region_id__in=below - {user.agency.region_id})
-        if user.has_role("auditor"):
-            condition |= Q(agency__region_id__in=below)
-        return self.filter(condition).distinct()
+        if not user.is_authenticated or user.agency_id is None:
+            return _readable_by(self, user)
+        return _readable_by(self, user, also=Q(member_agencies=user.agency_id)).distinct()
 
 
 class SpecialAction(models.Model):
