@@ -48,7 +48,7 @@ class LeadSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code", read_only=True)
     subjects = SubjectRefSerializer(many=True, read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    case = serializers.PrimaryKeyRelatedField(read_only=True)
+    case = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="null until a case is opened")
 
     class Meta:
         model = Lead
@@ -85,7 +85,7 @@ class ReportRefSerializer(serializers.Serializer):
 
 class LeadDetailSerializer(LeadSerializer):
     documents = DocumentRefSerializer(many=True, read_only=True)
-    amount_estimate = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    amount_estimate = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
     report = serializers.SerializerMethodField()
 
     class Meta(LeadSerializer.Meta):

@@ -5,6 +5,8 @@ An outsider who guesses wrong locks only their own address out of that account, 
 account's owner elsewhere can still sign in. A success clears the count.
 """
 
+import hashlib
+
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -16,7 +18,9 @@ FAILURE_WINDOW_SECONDS = 15 * 60
 
 
 def failure_key(request, username) -> str:
-    return f"login-failures:{client_address(request)}:{str(username or '')[:150].lower()}"
+    """The cache key of (client address, account); the account name is hashed, since a caller can send anything."""
+    account = hashlib.sha256(str(username or "")[:150].lower().encode()).hexdigest()[:32]
+    return f"login-failures:{client_address(request)}:{account}"
 
 
 def locked_out(key: str) -> bool:
