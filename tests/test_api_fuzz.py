@@ -7,6 +7,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -25,7 +27,18 @@ schema = _schema()  # the schema is generated from the code (no database needed)
 
 
 @pytest.fixture
-def tokens(db, lead, subject, alice, police, auditor):
+def same_connection():
+    """Requests go through the WSGI app in the test's transaction: keep Django from closing the connection at the
+    end of each request, as its own test client does (on PostgreSQL that would end the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db, same_connection, lead, subject, alice, police, auditor):
     """One token per kind of caller: a bureau section head, a police liaison, the province auditor."""
     return [Token.objects.get_or_create(user=user)[0].key for user in (alice, police, auditor)]
 
