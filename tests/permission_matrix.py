@@ -114,6 +114,46 @@ def build_world(request) -> World:
     return w
 
 
+def investigate_with_file(case, head, officers, subject):
+    """tests.investigation_support.investigate, with a file to the evidence (a referral package sends it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework import evidence as evidence_services
+    from casework.findings import violation_add
+    from casework.models import Evidence
+    from intake.attachments import EVIDENCE_TYPES, check_uploads
+    from tests.agreement_fixtures import item
+    from workflows.investigation import investigation_assign, investigation_close, investigation_findings_done
+
+    investigation_assign(case=case, by=head, investigators=officers)
+    evidence_services.evidence_register(
+        case=case,
+        by=officers[0],
+        collected_by=officers,
+        kind=Evidence.Kind.DOCUMENTARY,
+        title="结算清单",
+        collected_at=timezone.now() - datetime.timedelta(hours=2),
+        place="财务科",
+        checked_file=check_uploads([SimpleUploadedFile("清单.pdf", PDF)], allowed=EVIDENCE_TYPES)[0],
+    )
+    violation_add(
+        case=case,
+        by=officers[0],
+        subject=subject,
+        item=item(5),
+        period_from=datetime.date(2025, 1, 1),
+        period_to=datetime.date(2025, 6, 30),
+        amount="12000.50",
+        fund_loss="9000.00",
+        patient_money="0",
+        description="虚记检查费用",
+    )
+    investigation_findings_done(case=case, by=officers[0], summary="查实虚记检查费用。")
+    investigation_close(case=case, by=head, conclusion="事实清楚，证据确凿。")
+    case.refresh_from_db()
+    return case
+
+
 def _seed(w: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -172,7 +212,7 @@ def _seed(w: World) -> None:
 
     load_grounds(ReferralGround)
     rcase = triage_decide(lead=lead(title="移送案件", subjects=[w.subject, w.other_subject]), by=alice, decision="open")
-    w.referral_case = investigate(rcase.case, alice, [bob, w.bob2], w.subject)
+    w.referral_case = investigate_with_file(rcase.case, alice, [bob, w.bob2], w.subject)
     w.referral = sent(decided_for_referral(w.referral_case, alice, w.lyg_police), bob, w.director)
     w.violation = w.referral_case.violations.first()
 
@@ -239,9 +279,18 @@ def _seed_tracks(w: World) -> None:
     w.agreement_case = new_case("协议处理案件", [w.subject, w.pharmacy])
     investigation_assign(case=w.agreement_case, by=alice, investigators=[alice, bob])
     add_violation(w.agreement_case, bob, w.subject)
+    add_violation(w.agreement_case, bob, w.pharmacy, amount="3000.00", fund_loss="3000.00", number=1)
     Case.objects.filter(pk=w.agreement_case.pk).update(status=Case.Status.HANDLING)
     w.agreement_case.refresh_from_db()
     w.agreement = agreement_start(case=w.agreement_case, subject=w.subject, by=alice)
+    from agreements.models import AgreementMeasure
+    from agreements.services import measure_add
+    from agreements.steps import agreement_issue_notice
+
+    w.measure = measure_add(action=w.agreement, by=w.manager, kind=AgreementMeasure.Kind.RECOVERY, amount="1000.00")
+    noticed = agreement_start(case=w.agreement_case, subject=w.pharmacy, by=alice)
+    measure_add(action=noticed, by=w.manager, kind=AgreementMeasure.Kind.CRITICISM, summary="")
+    w.noticed_agreement = agreement_issue_notice(action=noticed, by=w.manager, clauses="《服务协议》第二十一条")
 
     # A recovery of a judgment.
     w.recovery = recovery_open(
@@ -410,11 +459,12 @@ class Entry:
     expect: dict = field(default_factory=dict)
     players: dict = field(default_factory=dict)
     marker: Callable[[World], str] | None = None  # text of the owner's row a list shows; never to "other"
+    unseen: tuple = ("other",)  # who must not find the marker (a user who cannot open the row cannot list it)
+    foreign: Callable[[World], str] | None = None  # text of the other city's row; never shown to "owner"
     xfail: dict = field(default_factory=dict)  # actor -> reason: a known leak the app must fix
     query: str = ""  # query string appended to the URL
-    data: dict | Callable[[World], dict] | None = (
-        None  # what a POST sends (default: nothing) — valid data where a view checks the form first
-    )
+    # What a POST sends (default: nothing) — valid data where a view checks the form before the permission.
+    data: dict | Callable[[World], dict] | None = None
     headers: Callable[[World], dict] | None = None  # extra request headers (as Django META keys)
     fresh: bool = False  # a client of its own (signing out ends the shared client's session)
 
@@ -429,8 +479,9 @@ def page(kwargs=None, *, owner=200, denied=None, other=404, auditor=200, anon=LO
 
 
 def post(kwargs=None, *, owner=None, denied=403, other=404, auditor=403, anon=LOGIN, **options) -> Entry:
-    """A POST-only action, probed with empty data. The owner is not probed by default: an empty form's reply
-    says nothing about permissions and a valid one would change the world the other probes read."""
+    """A POST-only action, probed with empty data unless the entry gives some. The owner is not probed by
+    default: an empty form's reply says nothing about permissions, and a valid one would change the world
+    the other probes read."""
     return page(kwargs, owner=owner, denied=denied, other=other, auditor=auditor, anon=anon, method="POST", **options)
 
 
@@ -439,7 +490,8 @@ def api(kwargs=None, *, owner=200, denied=None, other=404, auditor=200, anon=401
 
 
 def api_post(kwargs=None, *, owner=None, denied=403, other=404, auditor=403, anon=401, **options) -> Entry:
-    return page(kwargs, owner=owner, denied=denied, other=other, auditor=auditor, anon=anon, method="POST", **options)
+    options.setdefault("method", "POST")
+    return page(kwargs, owner=owner, denied=denied, other=other, auditor=auditor, anon=anon, **options)
 
 
 def public(kwargs=None, *, status=200, method="GET", **options) -> Entry:
@@ -491,15 +543,15 @@ MATRIX.update(
         "login": public(),
         "logout": public(method="POST", status=302, fresh=True),
         "task-list": page(other=200, marker=lambda w: w.lead.title),
-        "dashboard": page(other=200),
+        "dashboard": page(other=200, denied=403),
         # ---- casework
-        "lead-list": page(other=200, marker=lambda w: w.lead.title),
+        "lead-list": page(other=200, marker=lambda w: w.lead.title, foreign=lambda w: w.cz_lead.title),
         "lead-register": page(other=200, auditor=403),
         "lead-detail": page(pk("lead")),
-        "case-list": page(other=200, marker=lambda w: w.case.number),
+        "case-list": page(other=200, marker=lambda w: w.case.number, foreign=lambda w: w.cz_case.number),
         "case-detail": page(CASE),
         "case-withdraw": post(CASE, players=CASEWORK),
-        "triage-task": page(task("workflows.triage.TriageFlow"), auditor=403),
+        "triage-task": page(task("workflows.triage.TriageFlow"), auditor=403, denied=403),
         # Investigation and outcome task pages are readable by whoever reads the case; the form is offered
         # only to who may act (may_act). A triage task is for those who may triage only.
         "investigation-task": page(task("workflows.investigation.InvestigationFlow")),
@@ -552,6 +604,15 @@ MATRIX.update(
         # ---- agreements
         "agreement-list": page(other=200, players=AGREEMENT, marker=lambda w: w.agreement_case.number),
         "agreement-detail": page(pk("agreement"), players=AGREEMENT),
+        "agreement-notice-pdf": page(
+            lambda w: {"pk": w.noticed_agreement.pk, "document_id": w.noticed_agreement.notice_id}, players=AGREEMENT
+        ),
+        "api:agreement-action-document-pdf": api(
+            lambda w: {"pk": w.noticed_agreement.pk, "document_id": w.noticed_agreement.notice_id}, players=AGREEMENT
+        ),
+        "api:agreement-action-measure-remove": api_post(
+            lambda w: {"pk": w.agreement.pk, "measure_id": w.measure.pk}, players=AGREEMENT, method="DELETE"
+        ),
         "agreement-task": page(task("workflows.agreement.AgreementFlow"), players=AGREEMENT),
         # ---- referrals
         "referral-list": page(other=200, marker=lambda w: w.referral_case.number, query="?tab=all"),
@@ -562,20 +623,25 @@ MATRIX.update(
         ),
         "referral-detail": page(pk("referral")),
         "referral-act": post(lambda w: {"pk": w.referral.pk, "step": "receipt"}),
+        "referral-evidence-file": page(
+            lambda w: {"pk": w.referral.pk, "evidence_id": w.referral.evidence.get().pk}, denied=200
+        ),
         "referral-task": page(task("workflows.referral.ReferralFlow"), owner=302, auditor=302),  # to the referral
         # ---- rewards
-        "reward-list": page(other=200, players=REWARD, marker=lambda w: w.reward_case.number),
-        "reward-statistics": page(other=200, players=REWARD),
-        "reward-detail": page(pk("reward"), players=REWARD),
+        "reward-list": page(other=200, players=REWARD, marker=lambda w: w.reward_case.number, denied=403),
+        "reward-statistics": page(other=200, players=REWARD, denied=403),
+        "reward-detail": page(pk("reward"), players=REWARD, denied=404),
         "reward-act": post(lambda w: {"pk": w.reward.pk, "step": "review"}, players=REWARD, denied=404),
         "reward-identity": post(pk("reward"), players=REWARD, denied=404),
         "reward-payment": post(pk("reward"), players=REWARD, denied=404),
         "reward-start": post(pk("reward_case"), players=REWARD),
-        "reward-task": page(task("workflows.reward.RewardFlow"), players=REWARD, owner=302, auditor=302),
+        "reward-task": page(task("workflows.reward.RewardFlow"), players=REWARD, owner=302, auditor=302, denied=404),
         # ---- recoveries
-        "recovery-list": page(other=200, players=RECOVERY, marker=lambda w: w.recovery.reference),
-        "recovery-detail": page(pk("recovery"), players=RECOVERY),
-        "recovery-open": page(pk("penalty_case"), players=RECOVERY, auditor=403),
+        "recovery-list": page(
+            other=200, players=RECOVERY, marker=lambda w: w.recovery.reference, unseen=("other", "denied")
+        ),
+        "recovery-detail": page(pk("recovery"), players=RECOVERY, denied=404),
+        "recovery-open": page(pk("penalty_case"), players=RECOVERY, auditor=403, denied=403),
         # ---- statistics, ratings, credit
         "statistics": page(other=200),
         "statistics-issue": post(other=None),  # no object: charlie issues his own city's tables
@@ -614,20 +680,31 @@ MATRIX.update(
         "disclosure-public-list": public(),
         "disclosure-public-detail": public(pk("disclosure")),
         "disclosure-draw-record": public(pk("random_check")),
-        "disclosure-manage": page(other=200, auditor=403, marker=lambda w: w.draft_disclosure.title),
-        "disclosure-manage-detail": page(pk("draft_disclosure"), auditor=403),
+        "disclosure-manage": page(other=200, auditor=403, marker=lambda w: w.draft_disclosure.title, denied=403),
+        "disclosure-manage-detail": page(pk("draft_disclosure"), auditor=403, denied=403),
         "disclosure-publish": post(pk("draft_disclosure")),
         "disclosure-withdraw": post(pk("disclosure")),
         # ---- assists
         # 协查 is shared by the two bureaus only: a third city's head and the province auditor see nothing.
         # Answering and declining are the receiver's (常州's); the sender may not.
-        "assist-list": page(other=200, players=ASSIST, marker=lambda w: w.assist.subject_name, query="?tab=sent"),
-        "assist-new": page(other=200, auditor=403, players=ASSIST),
-        "assist-detail": page(pk("assist"), players=ASSIST, auditor=404),
+        "assist-list": page(
+            other=200,
+            players=ASSIST,
+            marker=lambda w: w.assist.subject_name,
+            query="?tab=sent",
+            unseen=("other", "denied"),
+        ),
+        "assist-new": page(other=200, auditor=403, players=ASSIST, denied=403),
+        "assist-detail": page(
+            pk("assist"),
+            players=ASSIST,
+            auditor=404,
+            denied=404,
+        ),
         "assist-answer": post(pk("assist"), players=ASSIST_ANSWER, denied=403, auditor=404),
         "assist-decline": post(pk("assist"), players=ASSIST_ANSWER, denied=403, auditor=404),
         "assist-file": page(
-            lambda w: {"pk": w.answered_assist.pk, "file_id": w.assist_file.pk}, players=ASSIST, auditor=404
+            lambda w: {"pk": w.answered_assist.pk, "file_id": w.assist_file.pk}, players=ASSIST, auditor=404, denied=404
         ),
         "major-case-list": page(other=200, marker=lambda w: w.agreement_case.number),
         "major-case-detail": page(pk("major")),
@@ -666,10 +743,14 @@ MATRIX.update(
         "api:referral-outcome": api_post(pk("referral"), data=OUTCOME),
         "api:referral-receipt": api_post(pk("referral")),
         "api:referral-reject": api_post(pk("referral")),
-        "api:reward-list": api(other=200, players=REWARD, marker=lambda w: w.reward_case.number),
-        "api:reward-detail": api(pk("reward"), players=REWARD),
-        "api:recovery-list": api(other=200, players=RECOVERY, marker=lambda w: w.recovery.reference),
-        "api:recovery-detail": api(pk("recovery"), players=RECOVERY),
+        "api:reward-list": api(
+            other=200, players=REWARD, marker=lambda w: w.reward_case.number, unseen=("other", "denied")
+        ),
+        "api:reward-detail": api(pk("reward"), players=REWARD, denied=404),
+        "api:recovery-list": api(
+            other=200, players=RECOVERY, marker=lambda w: w.recovery.reference, unseen=("other", "denied")
+        ),
+        "api:recovery-detail": api(pk("recovery"), players=RECOVERY, denied=404),
         "api:recovery-payments": api_post(pk("recovery"), players=RECOVERY, denied=404),
         "api:statistics-results": api(other=200),
         "api:statistics-violations": api(other=200),
@@ -677,16 +758,25 @@ MATRIX.update(
         "api:inspection-plan-list": api(other=200, marker=lambda w: w.target.subject.code),
         "api:inspection-plan-detail": api(pk("plan")),
         "api:assist-request-list": api(
-            other=200, players=ASSIST, marker=lambda w: w.assist.subject_name, query="?box=sent"
+            other=200,
+            players=ASSIST,
+            marker=lambda w: w.assist.subject_name,
+            query="?box=sent",
+            unseen=("other", "denied"),
         ),
-        "api:assist-request-detail": api(pk("assist"), players=ASSIST, auditor=404),
+        "api:assist-request-detail": api(
+            pk("assist"),
+            players=ASSIST,
+            auditor=404,
+            denied=404,
+        ),
         "api:assist-request-answer": api_post(pk("assist"), players=ASSIST_ANSWER, denied=403, auditor=404),
         "api:assist-request-decline": api_post(pk("assist"), players=ASSIST_ANSWER, denied=403, auditor=404),
         "api:public-disclosures": public(),
-        "api:lead-list": api(other=200, marker=lambda w: w.lead.title),
+        "api:lead-list": api(other=200, marker=lambda w: w.lead.title, foreign=lambda w: w.cz_lead.title),
         "api:lead-detail": api(pk("lead")),
         "api:lead-triage": api_post(pk("lead")),
-        "api:case-list": api(other=200, marker=lambda w: w.case.number),
+        "api:case-list": api(other=200, marker=lambda w: w.case.number, foreign=lambda w: w.cz_case.number),
         "api:case-detail": api(CASE),
         "api:subject-list": api(other=200),
         "api:subject-detail": api(pk("subject")),
@@ -696,9 +786,4 @@ MATRIX.update(
 )
 
 # Routes whose objects the world does not build yet: listed so that a NEW route still fails the coverage test.
-PENDING = {
-    "agreement-notice-pdf": "needs an issued agreement notice",
-    "api:agreement-action-document-pdf": "needs an issued agreement notice",
-    "api:agreement-action-measure-remove": "needs a measure of an agreement action",
-    "referral-evidence-file": "needs an evidence file in a referral package",
-}
+PENDING = {}

@@ -72,7 +72,9 @@ def test_permission_matrix(request):
             client = _client(world[who] if who else None) if entry.fresh else clients[who]
             headers = entry.headers(world) if entry.headers else {}
             data = entry.data(world) if callable(entry.data) else entry.data or {}
-            if entry.method != "POST":
+            if entry.method == "DELETE":
+                response = client.delete(url, **headers)
+            elif entry.method != "POST":
                 response = client.get(url, **headers)
             elif name.startswith("api:"):
                 response = client.post(url, data, content_type="application/json", **headers)
@@ -85,8 +87,10 @@ def test_permission_matrix(request):
             shown = marker is not None and marker.encode() in body
             if marker and actor == "owner" and got == 200 and not shown:
                 problems.append(f"{name} {actor}({who}) {entry.method}: list does not show {marker!r}")
-            if marker and actor == "other" and shown:
+            if marker and actor in entry.unseen and shown:
                 problems.append(f"{name} {actor}({who}) {entry.method}: LEAK — list shows {marker!r}")
+            if entry.foreign and actor == "owner" and entry.foreign(world).encode() in body:
+                problems.append(f"{name} {actor}({who}) {entry.method}: LEAK — shows {entry.foreign(world)!r}")
             if not ok:
                 line = f"{name} {actor}({who}) {entry.method} {url}: expected {expected} got {got}"
                 if actor in entry.xfail:
