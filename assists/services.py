@@ -30,10 +30,6 @@ from organisation.services import agency_user_ids
 DEFAULT_MAJOR_CASE_AMOUNT = Decimal("500000")
 
 
-def _require_text(field: str, value: str, message: str) -> str:
-    return required_text(value, field, message)
-
-
 def _notify(agency: Agency, roles, request_or_report, title: str, url_name: str) -> None:
     """A live "task.assigned" to the staff who now have to act on the request or report."""
     notify_users(
@@ -114,7 +110,7 @@ def _lock_open(request: AssistRequest, by: User) -> AssistRequest:
 
 def assist_answer(*, request: AssistRequest, by: User, findings: str, checked_files=()) -> AssistRequest:
     """The requested bureau's findings, with files checked by intake.attachments.check_uploads."""
-    findings = _require_text("answer", findings, _("Write down the findings."))
+    findings = required_text(findings, "answer", _("Write down the findings."))
     with transaction.atomic():
         locked = _lock_open(request, by)
         rows = []
@@ -140,7 +136,7 @@ def assist_answer(*, request: AssistRequest, by: User, findings: str, checked_fi
 
 
 def assist_decline(*, request: AssistRequest, by: User, reason: str) -> AssistRequest:
-    reason = _require_text("decline_reason", reason, _("Give the reason for declining."))
+    reason = required_text(reason, "decline_reason", _("Give the reason for declining."))
     with transaction.atomic():
         locked = _lock_open(request, by)
         locked.status = AssistRequest.Status.DECLINED
@@ -243,7 +239,7 @@ def major_case_check(case: Case) -> MajorCaseReport | None:
 
 
 def major_case_comment(*, report: MajorCaseReport, by: User, text: str) -> MajorCaseComment:
-    text = _require_text("text", text, _("Write the comment."))
+    text = required_text(text, "text", _("Write the comment."))
     if not by.has_perm("assists.comment_majorcasereport", report):
         raise InvalidInput(_("Only the superior bureau comments on a major-case report."))
     return MajorCaseComment.objects.create(report=report, author=by, text=text)
