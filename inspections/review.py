@@ -369,14 +369,17 @@ def _register_unknown(candidates: list[Candidate], *, plan: Plan, region_ids: se
             [RowError(s.row or 0, column, message % {"code": c.code}) for c in nameless for s in c.sources[:1]]
         )
     region = plan.regions.order_by("code").first()
+    # One INSERT for all, skipping codes a concurrent screening batch registered meanwhile (as intake does).
+    Subject.objects.bulk_create(
+        [
+            Subject(kind=c.kind, code=c.code, name=c.name.strip(), region=region, status=Subject.Status.TO_VERIFY)
+            for c in unknown
+        ],
+        ignore_conflicts=True,
+    )
+    registered = {s.code: s for s in Subject.objects.filter(kind=unknown[0].kind, code__in={c.code for c in unknown})}
     for candidate in unknown:
-        candidate.subject = Subject.objects.create(
-            kind=candidate.kind,
-            code=candidate.code,
-            name=candidate.name.strip(),
-            region=region,
-            status=Subject.Status.TO_VERIFY,
-        )
+        candidate.subject = registered[candidate.code]
 
 
 # Targets and pairs ---------------------------------------------------------------------------------
