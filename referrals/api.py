@@ -53,6 +53,10 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         return self._detail(self.get_object())
 
+    def _to_handle(self):
+        """The referral, for the receiving agency's step: refused (403) before its body is read."""
+        return access_referral_by_id(self.request.user, self.kwargs["pk"], perm=services.HANDLE)
+
     def _input(self, serializer_class):
         data = serializer_class(data=self.request.data)
         data.is_valid(raise_exception=True)
@@ -62,14 +66,14 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     @route(detail=True, methods=["post"])
     def receipt(self, request, pk=None):
         """Sign the 回执 (idempotent)."""
-        referral = services.referral_receipt(referral=self.get_object(), by=request.user)
+        referral = services.referral_receipt(referral=self._to_handle(), by=request.user)
         return self._detail(referral)
 
     @extend_schema(request=AcceptIn, responses=ReferralDetailSerializer)
     @route(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Accept (立案/受理) with your own case number; signs the receipt first if nobody has."""
-        referral = self.get_object()
+        referral = self._to_handle()
         data = self._input(AcceptIn)
         return self._detail(services.referral_accept(referral=referral, by=request.user, **data))
 
@@ -77,7 +81,7 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     @route(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Refuse, with written reasons (required)."""
-        referral = self.get_object()
+        referral = self._to_handle()
         data = self._input(RejectIn)
         return self._detail(services.referral_reject(referral=referral, by=request.user, reason=data["reason"]))
 
@@ -85,7 +89,7 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     @route(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         """Not your jurisdiction: forward to the competent agency (by code) with the reason."""
-        referral = self.get_object()
+        referral = self._to_handle()
         data = self._input(ForwardIn)
         referral = services.referral_forward(
             referral=referral, by=request.user, agency_code=data["agency"], reason=data["reason"]
@@ -104,7 +108,7 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     @route(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         """Report an outcome (立案侦查, 移送起诉, 判决, 不起诉, 处分, ...); a final one concludes the referral."""
-        referral = self.get_object()
+        referral = self._to_handle()
         data = self._input(OutcomeIn)
         outcome = services.referral_outcome_record(referral=referral, by=request.user, **data)
         return Response(OutcomeSerializer(outcome).data)

@@ -110,4 +110,7 @@ def test_outsiders_and_anonymous_are_refused(sent_referral, api, api_as, cz_offi
     client = api_as(prosecutor)
     assert client.get(url(sent_referral)).status_code == 200
     assert client.post(url(sent_referral, "accept"), {"reference": "x"}).status_code == 403
+    # Refused before the body is read: an empty one is 403 too, not a list of field errors.
+    for step in ("accept", "reject", "forward", "outcome"):
+        assert client.post(url(sent_referral, step), {}).status_code == 403, step
     assert Referral.objects.get(pk=sent_referral.pk).status == Referral.Status.AWAITING_RECEIPT
