@@ -118,8 +118,12 @@ def report_detail(request, pk):
     return render(request, "intake/staff/report_detail.html", context)
 
 
-def _post_action(request, pk, perm, action, done_message):
+def _post_action(request, pk, perm, action, done_message, *, form=None, invalid_message=""):
+    """Fetch the report with perm (404/403 first), then check the form if any, then act."""
     report = access_report_by_id(request.user, pk, perm=perm)
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid_message)
+        return redirect("intake-report", pk=report.pk)
     try:
         action(report)
     except DomainError as error:
@@ -133,15 +137,14 @@ def _post_action(request, pk, perm, action, done_message):
 @require_POST
 def report_reply(request, pk):
     form = MessageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write a message."))
-        return redirect("intake-report", pk=pk)
     return _post_action(
         request,
         pk,
         "casework.change_lead",
         lambda report: services.report_reply(report=report, by=request.user, body=form.cleaned_data["body"]),
         _("Reply sent; the reporter sees it on the status page."),
+        form=form,
+        invalid_message=_("Write a message."),
     )
 
 
@@ -149,15 +152,14 @@ def report_reply(request, pk):
 @require_POST
 def report_note(request, pk):
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the note."))
-        return redirect("intake-report", pk=pk)
     return _post_action(
         request,
         pk,
         "casework.change_lead",
         lambda report: services.report_note_add(report=report, by=request.user, body=form.cleaned_data["body"]),
         _("Note saved."),
+        form=form,
+        invalid_message=_("Write the note."),
     )
 
 

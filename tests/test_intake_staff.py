@@ -180,6 +180,10 @@ def test_inbox_lists_own_agency_reports_only(client, clerk, cz_clerk, named_repo
     page = client.get(reverse("intake-inbox") + "?view=all").content.decode()
     assert named_report.receipt_code_display not in page
     assert client.get(reverse("intake-report", args=[named_report.pk])).status_code == 404
+    # Replies and notes refuse another agency before looking at the form: 404 with or without a body.
+    for name in ("intake-report-reply", "intake-report-note"):
+        for body in ({}, {"body": "越权留言"}):
+            assert client.post(reverse(name, args=[named_report.pk]), body).status_code == 404, (name, body)
 
 
 def test_anonymous_users_are_sent_to_login(client, named_report):
