@@ -12,7 +12,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := fonts-noto-cjk gettext poppler-utils libharfbuzz-subset0 chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-pg e2e lint bench messages system install serve clean
+.PHONY: help demo test test-pg e2e lint bench load messages system install serve clean
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*##' Makefile | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,10 @@ bench: install  ## Seed PostgreSQL at realistic volume and print list, triage an
 	$(PY) benchmarks/bench_ws.py
 	$(PY) benchmarks/bench_referrals.py
 	$(PY) benchmarks/bench_statistics.py
+
+load: install  ## 200 users for 5 minutes on 3 workers (PostgreSQL + Redis), one worker killed; rows counted after
+	$(PIP) install -q -e ".[test,load]"
+	$(PY) benchmarks/load/run.py
 
 messages: install  ## Extract and compile the zh_Hans catalog
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles

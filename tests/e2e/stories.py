@@ -47,9 +47,9 @@ def investigated_case(prefix: str = "lyg", title: str = "虚记检查费用", su
     return {"case": case.pk, "number": case.number, "subject": subject.name}
 
 
-def referral_awaiting_approval(prefix: str = "lyg") -> dict:
+def referral_awaiting_approval(prefix: str = "lyg", subject_code: str = "") -> dict:
     """A case decided for referral to the city's police, the officers' report done: the head decides next."""
-    story = investigated_case(prefix, title="伪造住院病历骗取医保基金")
+    story = investigated_case(prefix, title="伪造住院病历骗取医保基金", subject_code=subject_code)
     from casework.models import Case, Evidence
 
     case = Case.objects.get(pk=story["case"])

@@ -1,0 +1,218 @@
+"""Load and faults: 200 users for 5 minutes against several ASGI workers on PostgreSQL + Redis, one
+worker killed mid-run; prints throughput, p95 per endpoint and errors, then counts rows.
+
+    .venv/bin/python benchmarks/load/run.py                 # seed (~5 min), run 5 min, verify
+    .venv/bin/python benchmarks/load/run.py --reuse         # keep the seeded database, add fresh referrals
+    .venv/bin/python benchmarks/load/run.py --users 50 --duration 60 --kill-at 30   # a short run
+
+The database named in LOAD_DATABASE_URL (default casework_bench_load) is dropped and recreated, so its
+name must contain "bench". Redis database 7 is flushed. The workers are uvicorn processes on
+consecutive ports (one per port, as deploy/systemd runs them); locust users fail over between them as
+the nginx upstream of deploy/ does (locustfile.py). At --kill-at seconds one worker gets SIGKILL and,
+as systemd's Restart=always would, comes back --restart-after seconds later. Figures are printed,
+never asserted; the row checks make the exit status 1 when they find a lost, doubled or half write.
+"""
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "var" / "load"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/casework_bench_load"
+)
+os.environ["REDIS_URL"] = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/7")
+os.environ["DEBUG"] = "0"
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+os.environ.setdefault("SECRET_KEY", "load-run-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("PRIVATE_ROOT", str(OUT / "private"))
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+VENV = ROOT / ".venv" / "bin"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument("--duration", type=int, default=300, help="seconds, after the last user started")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--first-port", type=int, default=8101)
+    parser.add_argument("--kill-at", type=int, default=150, help="seconds into the run; 0 kills no worker")
+    parser.add_argument("--restart-after", type=float, default=5)
+    parser.add_argument("--referrals", type=int, default=80, help="referrals awaiting each city's police")
+    parser.add_argument("--backlog", type=int, default=3000, help="screening hits already in each city")
+    parser.add_argument("--reuse", action="store_true", help="keep the database; seed fresh referrals only")
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    (OUT / "results.json").unlink(missing_ok=True)
+    pool = _seed(args)
+    print(f"seeded in {time.monotonic() - started:.0f} s: {sum(map(len, pool['referrals'].values()))} referrals "
+          f"awaiting the police; database {_database_size()}")
+    _flush_redis()
+    connection.close()
+
+    ports = [args.first_port + i for i in range(args.workers)]
+    workers = {port: _start_worker(port) for port in ports}
+    try:
+        for port in ports:
+            _wait_healthy(port)
+        run = str(int(time.time()))
+        locust, ramp = _start_locust(args, ports, run)
+        kill = _kill_and_restart(args, workers, ports[len(ports) // 2], locust, ramp)
+        locust.wait()
+    finally:
+        for process in workers.values():
+            process.send_signal(signal.SIGTERM)
+        for process in workers.values():
+            process.wait(timeout=30)
+
+    results = json.loads((OUT / "results.json").read_text())
+    _report(args, ports, results, kill, ramp)
+    return _verify(results, pool)
+
+
+def _seed(args) -> dict:
+    from benchmarks.bulk import recreate_database
+    from benchmarks.load.seed import seed
+
+    pool_file = OUT / "pool.json"
+    if not args.reuse:
+        recreate_database()
+    pool = seed(referrals_per_city=args.referrals, backlog_hits_per_city=0 if args.reuse else args.backlog,
+                demo=not args.reuse)
+    pool_file.write_text(json.dumps(pool, ensure_ascii=False))
+    return pool
+
+
+def _database_size() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        return cursor.fetchone()[0]
+
+
+def _flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+def _start_worker(port: int) -> subprocess.Popen:
+    log = open(OUT / f"worker-{port}.log", "a")
+    return subprocess.Popen(
+        [str(VENV / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--no-server-header"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_healthy(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"worker on port {port} did not answer /healthz within {timeout:.0f} s")
+
+
+def _start_locust(args, ports: list[int], run: str):
+    ramp = args.users / args.spawn_rate
+    env = {
+        **os.environ,
+        "LOAD_PORTS": ",".join(map(str, ports)),
+        "LOAD_POOL": str(OUT / "pool.json"),
+        "LOAD_RESULTS": str(OUT / "results.json"),
+        "LOAD_RUN": run,
+        "LOAD_PASSWORD": settings.DEMO_PASSWORD,
+    }
+    command = [
+        str(VENV / "locust"), "-f", str(ROOT / "benchmarks" / "load" / "locustfile.py"), "--headless",
+        "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{int(ramp + args.duration)}s",
+        "--csv", str(OUT / "locust"), "--only-summary", "--stop-timeout", "60", "--loglevel", "WARNING",
+    ]
+    log = open(OUT / "locust.log", "w")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), ramp
+
+
+def _kill_and_restart(args, workers: dict, port: int, locust: subprocess.Popen, ramp: float) -> dict:
+    if not args.kill_at:
+        return {}
+    started = time.monotonic()
+    while time.monotonic() - started < ramp + args.kill_at:
+        if locust.poll() is not None:
+            return {}
+        time.sleep(0.5)
+    workers[port].send_signal(signal.SIGKILL)
+    workers[port].wait()
+    killed_at = time.monotonic() - started
+    time.sleep(args.restart_after)
+    workers[port] = _start_worker(port)
+    _wait_healthy(port)
+    return {"port": port, "at": killed_at, "back": time.monotonic() - started}
+
+
+def _report(args, ports, results: dict, kill: dict, ramp: float) -> None:
+    rows = list(csv.DictReader(open(OUT / "locust_stats.csv")))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    print(f"\n{args.users} users ({args.spawn_rate:g}/s ramp, {ramp:.0f} s) for {args.duration} s on {len(ports)} "
+          f"workers, PostgreSQL + Redis; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'endpoint':52} {'requests':>9} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'req/s':>6}")
+    for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", -int(r["Request Count"]))):
+        name = f"{row['Type']} {row['Name']}" if row["Name"] != "Aggregated" else "all requests"
+        print(f"{name[:52]:52} {int(row['Request Count']):>9} {int(row['Failure Count']):>7} {row['50%']:>7} "
+              f"{row['95%']:>7} {row['99%']:>7} {float(row['Max Response Time']):>7.0f} {float(row['Requests/s']):>6.1f}")
+    print(f"throughput {float(total['Requests/s']):.1f} requests/s; errors {total['Failure Count']} of "
+          f"{total['Request Count']}")
+    served = ", ".join(f":{port} {results['served_by'].get(str(port), 0)}" for port in ports)
+    print(f"served per worker: {served}; failovers to another worker: {results['failovers']}")
+    if kill:
+        print(f"worker :{kill['port']} killed (SIGKILL) at {kill['at']:.0f} s, answering again at {kill['back']:.0f} s; "
+              f"POSTs cut in flight: {len(results['cut_posts'])}")
+    failures = list(csv.DictReader(open(OUT / "locust_failures.csv")))
+    for row in failures[:10]:
+        print(f"  error ×{row['Occurrences']}: {row['Method']} {row['Name']}: {row['Error'][:150]}")
+    server_errors = sum(
+        open(OUT / f"worker-{port}.log", errors="replace").read().count("Traceback") for port in ports
+    )
+    print(f"tracebacks in the workers' logs: {server_errors}")
+
+
+def _verify(results: dict, pool: dict) -> int:
+    from benchmarks.load.verify import verify
+
+    checks = verify(results, pool)
+    decisions = results["decisions"]
+    print(f"\nrow checks ({len(results['batches'])} hit batches acknowledged, {len(decisions)} decisions answered):")
+    for check in checks:
+        mark = "ok" if check.ok else "FAILED"
+        print(f"  {mark:6} {check.name}: expected {check.expected}, found {check.found}")
+        for problem in check.problems:
+            print(f"           {problem}")
+    return 0 if all(check.ok for check in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
