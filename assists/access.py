@@ -5,7 +5,8 @@ Grants go to role groups (never single users), so a change of membership takes e
 - assist request: the requesting bureau's investigators, section heads and head view + change it;
   the requested bureau's investigators, section heads and head view + answer it. No one else.
 - major-case report: the reporting bureau's investigators, section heads and head view it; the
-  superior bureau's section heads, head and auditors view + comment on it.
+  superior bureau's section heads and head view + comment on it, its auditors (read-only, domain.md §1)
+  view it.
 """
 
 from django.contrib.auth.models import Permission
@@ -23,7 +24,7 @@ from organisation.models import Agency, User
 from organisation.roles import Role
 
 STAFF_ROLES = (Role.INVESTIGATOR, Role.SECTION_HEAD, Role.DIRECTOR)
-SUPERIOR_ROLES = (Role.SECTION_HEAD, Role.DIRECTOR, Role.AUDITOR)
+SUPERIOR_ROLES = (Role.SECTION_HEAD, Role.DIRECTOR)
 
 VIEW_ASSIST = "assists.view_assistrequest"
 CHANGE_ASSIST = "assists.change_assistrequest"
@@ -76,6 +77,7 @@ def grant_report_access(report: MajorCaseReport) -> None:
         SUPERIOR_ROLES,
         ("view_majorcasereport", "comment_majorcasereport"),
     )
+    _grant(MajorCaseReportGroupObjectPermission, report, report.to_agency, (Role.AUDITOR,), ("view_majorcasereport",))
 
 
 def may_send_assist(user: User) -> bool:

@@ -11,6 +11,7 @@ when its violation total exceeds settings.MAJOR_CASE_AMOUNT or it was referred t
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -241,5 +242,5 @@ def major_case_check(case: Case) -> MajorCaseReport | None:
 def major_case_comment(*, report: MajorCaseReport, by: User, text: str) -> MajorCaseComment:
     text = required_text(text, "text", _("Write the comment."))
     if not by.has_perm("assists.comment_majorcasereport", report):
-        raise InvalidInput(_("Only the superior bureau comments on a major-case report."))
+        raise PermissionDenied
     return MajorCaseComment.objects.create(report=report, author=by, text=text)

@@ -708,8 +708,8 @@ MATRIX.update(
         ),
         "major-case-list": page(other=200, marker=lambda w: w.agreement_case.number),
         "major-case-detail": page(pk("major")),
-        # The superior bureau's heads and auditors comment; an empty comment is refused as a form error.
-        "major-case-comment": post(pk("major"), auditor=400),
+        # The superior bureau's heads comment (an empty comment is a form error); its auditor only reads.
+        "major-case-comment": post(pk("major")),
         # ---- API
         "api:api-token": public(method="POST", status=400),
         "api:api-document-verify": public(status=400),  # without a number and code: a form error, to anyone

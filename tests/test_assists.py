@@ -344,8 +344,33 @@ def test_superior_comments_the_reporting_bureau_reads(client, report, province_h
     assert "请及时续报查处进展。" in page and reverse("major-case-comment", args=[report.pk]) not in page
     assert client.post(reverse("major-case-comment", args=[report.pk]), {"text": "收到。"}).status_code == 403
     assert report.comments.count() == 1
+    # The province auditor reads the report but is read-only: no form, and a post is refused.
     client.force_login(auditor)
-    assert client.post(reverse("major-case-comment", args=[report.pk]), {"text": "审计意见。"}).status_code == 302
+    page = client.get(reverse("major-case-detail", args=[report.pk])).content.decode()
+    assert "请及时续报查处进展。" in page and reverse("major-case-comment", args=[report.pk]) not in page
+    assert client.post(reverse("major-case-comment", args=[report.pk]), {"text": "审计意见。"}).status_code == 403
+    assert report.comments.count() == 1
+
+
+def test_migration_takes_back_the_auditors_comment_grant(report, auditor, province_head):
+    """Reports written before auditors became read-only gave their group the comment permission."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    from assists.models import MajorCaseReportGroupObjectPermission
+
+    comment = Permission.objects.get(codename="comment_majorcasereport")
+    for group in auditor.groups.all():
+        MajorCaseReportGroupObjectPermission.objects.create(group=group, permission=comment, content_object=report)
+    assert auditor.has_perm("assists.comment_majorcasereport", report)
+    migration = importlib.import_module("assists.migrations.0002_auditors_read_major_case_reports")
+    migration.revoke_auditor_comments(apps, None)
+    auditor = type(auditor).objects.get(pk=auditor.pk)  # a fresh user: guardian caches permissions
+    assert not auditor.has_perm("assists.comment_majorcasereport", report)
+    assert auditor.has_perm("assists.view_majorcasereport", report)
+    assert province_head.has_perm("assists.comment_majorcasereport", report)
 
 
 def test_major_list(client, report, province_head, django_assert_max_num_queries):
