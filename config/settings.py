@@ -155,6 +155,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two requests write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif envint("DB_POOL_MAX_SIZE", "10") > 0:
+    # Under ASGI every request runs in its own thread, and a persistent connection (CONN_MAX_AGE) stays
+    # open with the thread that made it: 200 users exhausted PostgreSQL's max_connections in the load run
+    # (benchmarks/load/). A pool per worker process bounds them (workers × max_size, docs/deployment.md);
+    # a request waits up to DB_POOL_TIMEOUT seconds for a free connection.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": envint("DB_POOL_MIN_SIZE", "2"),
+        "max_size": envint("DB_POOL_MAX_SIZE", "10"),
+        "timeout": envint("DB_POOL_TIMEOUT", "20"),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")

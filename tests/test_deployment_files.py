@@ -1,8 +1,11 @@
 """deploy/ matches the code it deploys (docs/deployment.md): the environment file sets only settings the code
-reads, the units run commands that exist, and the backup script parses."""
+reads, the units run commands that exist, the backup script parses, and PostgreSQL connections are pooled."""
 
+import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from django.core.management import get_commands
@@ -30,3 +33,20 @@ def test_units_run_commands_that_exist():
 
 def test_backup_script_parses():
     assert subprocess.run(["bash", "-n", str(ROOT / "deploy" / "backup.sh")]).returncode == 0
+
+
+def test_postgresql_connections_come_from_a_bounded_pool_per_worker():
+    """Persistent per-thread connections exhausted max_connections under ASGI in the load run."""
+    probe = (
+        "import json; from config import settings as s; d = s.DATABASES['default'];"
+        "print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {}).get('pool')]))"
+    )
+
+    def database(**env):
+        environ = {**os.environ, "DATABASE_URL": "postgres://casework@127.0.0.1:5432/casework", **env}
+        output = subprocess.run([sys.executable, "-c", probe], env=environ, cwd=ROOT, capture_output=True, text=True)
+        return json.loads(output.stdout.strip().splitlines()[-1])
+
+    assert database() == [0, {"min_size": 2, "max_size": 10, "timeout": 20}]
+    assert database(DB_POOL_MAX_SIZE="4")[1]["max_size"] == 4
+    assert database(DB_POOL_MAX_SIZE="0", DB_CONN_MAX_AGE="30") == [30, None]

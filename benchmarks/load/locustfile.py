@@ -34,7 +34,14 @@ STAFF = ["head", "inv1", "inv2", "clerk", "legal", "director"]
 CITIES = ["lyg", "cz"]
 
 # What the server acknowledged, written to LOAD_RESULTS when the run stops.
-RESULTS: dict = {"batches": [], "decisions": [], "cut_posts": [], "failovers": 0, "served_by": Counter()}
+RESULTS: dict = {
+    "batches": [],
+    "decisions": [],
+    "cut_posts": [],
+    "connection_errors": [],
+    "failovers": 0,
+    "served_by": Counter(),
+}
 DOWN_UNTIL: dict[int, float] = {}
 # Referrals still to decide, per city; the ids of contested ones are decided by two liaisons at once.
 QUEUES = {city: deque(POOL.get("referrals", {}).get(city, [])) for city in CITIES}
@@ -85,7 +92,17 @@ class Client:
                 error = exc
                 DOWN_UNTIL[port] = time.monotonic() + FAIL_TIMEOUT
                 RESULTS["failovers"] += 1
-                if method != "GET" and not _never_sent(exc):
+                cut = method != "GET" and not _never_sent(exc)
+                RESULTS["connection_errors"].append(
+                    {
+                        "at": time.time(),
+                        "request": f"{method} {path}",
+                        "port": port,
+                        "error": repr(exc)[:160],
+                        "cut": cut,
+                    }
+                )
+                if cut:
                     error = Cut(f"{method} {path} cut after it was sent to :{port}")
                     break
         elapsed = (time.perf_counter() - started) * 1000
@@ -288,7 +305,9 @@ class PoliceLiaison(Base):
             body = {"reason": "不符合立案条件：证据不足。"}
         path = f"/api/v1/referrals/{referral}/{action}/"
         try:
-            response = client.request("POST", path, name=f"/api/v1/referrals/{{id}}/{action}/", expect=expect, json=body)
+            response = client.request(
+                "POST", path, name=f"/api/v1/referrals/{{id}}/{action}/", expect=expect, json=body
+            )
         except Cut:
             RESULTS["cut_posts"].append({"kind": "decision", "referral": referral, "action": action})
             return

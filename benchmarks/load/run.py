@@ -44,6 +44,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
@@ -52,7 +53,7 @@ VENV = ROOT / ".venv" / "bin"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument("--spawn-rate", type=float, default=5, help="users started per second")
     parser.add_argument("--duration", type=int, default=300, help="seconds, after the last user started")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--first-port", type=int, default=8101)
@@ -67,9 +68,12 @@ def main() -> int:
     started = time.monotonic()
     (OUT / "results.json").unlink(missing_ok=True)
     pool = _seed(args)
-    print(f"seeded in {time.monotonic() - started:.0f} s: {sum(map(len, pool['referrals'].values()))} referrals "
-          f"awaiting the police; database {_database_size()}")
+    print(
+        f"seeded in {time.monotonic() - started:.0f} s: {sum(map(len, pool['referrals'].values()))} referrals "
+        f"awaiting the police; database {_database_size()}"
+    )
     _flush_redis()
+    call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()
 
     ports = [args.first_port + i for i in range(args.workers)]
@@ -78,9 +82,15 @@ def main() -> int:
         for port in ports:
             _wait_healthy(port)
         run = str(int(time.time()))
+        postgres_before = _postgres_cpu()
         locust, ramp = _start_locust(args, ports, run)
         kill = _kill_and_restart(args, workers, ports[len(ports) // 2], locust, ramp)
         locust.wait()
+        cpu = {
+            "workers": sum(_cpu(process.pid) for process in workers.values()) + kill.get("cpu", 0.0),
+            "locust": _children_cpu() - kill.get("cpu", 0.0),
+            "postgres": _postgres_cpu() - postgres_before,
+        }
     finally:
         for process in workers.values():
             process.send_signal(signal.SIGTERM)
@@ -88,7 +98,7 @@ def main() -> int:
             process.wait(timeout=30)
 
     results = json.loads((OUT / "results.json").read_text())
-    _report(args, ports, results, kill, ramp)
+    _report(args, ports, results, kill, ramp, cpu)
     return _verify(results, pool)
 
 
@@ -99,8 +109,9 @@ def _seed(args) -> dict:
     pool_file = OUT / "pool.json"
     if not args.reuse:
         recreate_database()
-    pool = seed(referrals_per_city=args.referrals, backlog_hits_per_city=0 if args.reuse else args.backlog,
-                demo=not args.reuse)
+    pool = seed(
+        referrals_per_city=args.referrals, backlog_hits_per_city=0 if args.reuse else args.backlog, demo=not args.reuse
+    )
     pool_file.write_text(json.dumps(pool, ensure_ascii=False))
     return pool
 
@@ -117,12 +128,22 @@ def _flush_redis() -> None:
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
-def _start_worker(port: int) -> subprocess.Popen:
-    log = open(OUT / f"worker-{port}.log", "a")
+def _start_worker(port: int, mode: str = "w") -> subprocess.Popen:
+    log = open(OUT / f"worker-{port}.log", mode)
     return subprocess.Popen(
-        [str(VENV / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log", "--no-server-header"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(VENV / "uvicorn"),
+            "config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--no-server-header",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -149,9 +170,23 @@ def _start_locust(args, ports: list[int], run: str):
         "LOAD_PASSWORD": settings.DEMO_PASSWORD,
     }
     command = [
-        str(VENV / "locust"), "-f", str(ROOT / "benchmarks" / "load" / "locustfile.py"), "--headless",
-        "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{int(ramp + args.duration)}s",
-        "--csv", str(OUT / "locust"), "--only-summary", "--stop-timeout", "60", "--loglevel", "WARNING",
+        str(VENV / "locust"),
+        "-f",
+        str(ROOT / "benchmarks" / "load" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.spawn_rate),
+        "--run-time",
+        f"{int(ramp + args.duration)}s",
+        "--csv",
+        str(OUT / "locust"),
+        "--only-summary",
+        "--stop-timeout",
+        "60",
+        "--loglevel",
+        "WARNING",
     ]
     log = open(OUT / "locust.log", "w")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), ramp
@@ -165,38 +200,86 @@ def _kill_and_restart(args, workers: dict, port: int, locust: subprocess.Popen, 
         if locust.poll() is not None:
             return {}
         time.sleep(0.5)
+    cpu = _cpu(workers[port].pid)
     workers[port].send_signal(signal.SIGKILL)
     workers[port].wait()
     killed_at = time.monotonic() - started
     time.sleep(args.restart_after)
-    workers[port] = _start_worker(port)
+    workers[port] = _start_worker(port, "a")
     _wait_healthy(port)
-    return {"port": port, "at": killed_at, "back": time.monotonic() - started}
+    return {"port": port, "at": killed_at, "back": time.monotonic() - started, "cpu": cpu}
 
 
-def _report(args, ports, results: dict, kill: dict, ramp: float) -> None:
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of the PostgreSQL processes alive now (backends that ended are not counted)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += _cpu(int(entry.name))
+            except OSError:
+                continue
+    return total
+
+
+def _report(args, ports, results: dict, kill: dict, ramp: float, cpu: dict) -> None:
     rows = list(csv.DictReader(open(OUT / "locust_stats.csv")))
     total = next(row for row in rows if row["Name"] == "Aggregated")
-    print(f"\n{args.users} users ({args.spawn_rate:g}/s ramp, {ramp:.0f} s) for {args.duration} s on {len(ports)} "
-          f"workers, PostgreSQL + Redis; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'endpoint':52} {'requests':>9} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'req/s':>6}")
+    print(
+        f"\n{args.users} users ({args.spawn_rate:g}/s ramp, {ramp:.0f} s) for {args.duration} s on {len(ports)} "
+        f"workers, PostgreSQL + Redis; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"{'endpoint':52} {'requests':>9} {'errors':>7} "
+        + " ".join(f"{label:>7}" for label in ("p50 ms", "p95 ms", "p99 ms", "max ms"))
+        + f" {'req/s':>6}"
+    )
     for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", -int(r["Request Count"]))):
         name = f"{row['Type']} {row['Name']}" if row["Name"] != "Aggregated" else "all requests"
-        print(f"{name[:52]:52} {int(row['Request Count']):>9} {int(row['Failure Count']):>7} {row['50%']:>7} "
-              f"{row['95%']:>7} {row['99%']:>7} {float(row['Max Response Time']):>7.0f} {float(row['Requests/s']):>6.1f}")
-    print(f"throughput {float(total['Requests/s']):.1f} requests/s; errors {total['Failure Count']} of "
-          f"{total['Request Count']}")
+        print(
+            f"{name[:52]:52} {int(row['Request Count']):>9} {int(row['Failure Count']):>7} {row['50%']:>7} "
+            f"{row['95%']:>7} {row['99%']:>7} {float(row['Max Response Time']):>7.0f} {float(row['Requests/s']):>6.1f}"
+        )
+    print(
+        f"throughput {float(total['Requests/s']):.1f} requests/s; errors {total['Failure Count']} of "
+        f"{total['Request Count']}"
+    )
     served = ", ".join(f":{port} {results['served_by'].get(str(port), 0)}" for port in ports)
     print(f"served per worker: {served}; failovers to another worker: {results['failovers']}")
     if kill:
-        print(f"worker :{kill['port']} killed (SIGKILL) at {kill['at']:.0f} s, answering again at {kill['back']:.0f} s; "
-              f"POSTs cut in flight: {len(results['cut_posts'])}")
+        print(
+            f"worker :{kill['port']} killed (SIGKILL) at {kill['at']:.0f} s, answering again at {kill['back']:.0f} s; "
+            f"POSTs cut in flight: {len(results['cut_posts'])}"
+        )
+    for error in results["connection_errors"]:
+        outcome = "cut (not repeated)" if error["cut"] else "repeated on the next worker"
+        print(f"  connection error on :{error['port']}, {outcome}: {error['request']} {error['error'][:90]}")
+    requests_total = int(total["Request Count"])
+    print(
+        "CPU seconds during the run: "
+        + ", ".join(f"{name} {seconds:.0f}" for name, seconds in cpu.items())
+        + f" (of {os.cpu_count() * (ramp + args.duration):.0f} available); server CPU per request "
+        f"{1000 * (cpu['workers'] + cpu['postgres']) / max(requests_total, 1):.0f} ms "
+        f"(workers {1000 * cpu['workers'] / max(requests_total, 1):.0f} ms)"
+    )
     failures = list(csv.DictReader(open(OUT / "locust_failures.csv")))
     for row in failures[:10]:
         print(f"  error ×{row['Occurrences']}: {row['Method']} {row['Name']}: {row['Error'][:150]}")
-    server_errors = sum(
-        open(OUT / f"worker-{port}.log", errors="replace").read().count("Traceback") for port in ports
-    )
+    server_errors = sum(open(OUT / f"worker-{port}.log", errors="replace").read().count("Traceback") for port in ports)
     print(f"tracebacks in the workers' logs: {server_errors}")
 
 

@@ -5,12 +5,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
+from viewflow.workflow.models import Task
 
 from casework.models import Lead
 from casework.models.leads import LeadGroupObjectPermission
 from intake.models import ScreenHit
 from referrals.models import Referral, ReferralEvent
-from viewflow.workflow.models import Task
 from workflows.referral import ReferralFlow, pending_task
 from workflows.tasks import OPEN_TASK_STATUSES
 from workflows.triage import TriageFlow
@@ -52,8 +52,12 @@ def _screen_hits(results: dict) -> list[Check]:
     if lost:
         problems.append(f"{len(lost)} acknowledged hits missing, e.g. {sorted(lost)[:3]}")
     return [
-        Check("screen hits stored = created in 200 responses + whole cut batches", created + committed_cut,
-              len(stored), problems),
+        Check(
+            "screen hits stored = created in 200 responses + whole cut batches",
+            created + committed_cut,
+            len(stored),
+            problems,
+        ),
         Check("acknowledged hits missing", 0, len(lost)),
     ]
 
@@ -67,8 +71,11 @@ def _leads() -> list[Check]:
     leads = Lead.objects.annotate(granted=Exists(grants), queued=Exists(open_triage))
     return [
         Check("leads without object permissions", 0, leads.filter(granted=False).count()),
-        Check("pending leads without an open triage task", 0,
-              leads.filter(status=Lead.Status.PENDING, queued=False).count()),
+        Check(
+            "pending leads without an open triage task",
+            0,
+            leads.filter(status=Lead.Status.PENDING, queued=False).count(),
+        ),
     ]
 
 
@@ -106,13 +113,21 @@ def _referrals(results: dict, pool: dict) -> list[Check]:
     acknowledged = sum(1 for pk in won if won[pk])
     committed_cut = sum(1 for pk in cut if not won[pk] and referrals[pk].status in (Status.ACCEPTED, Status.REJECTED))
     return [
-        Check("referrals decided = decisions answered 200 + cut decisions stored", acknowledged + committed_cut,
-              decided_total),
+        Check(
+            "referrals decided = decisions answered 200 + cut decisions stored",
+            acknowledged + committed_cut,
+            decided_total,
+        ),
         Check("referrals decided twice", 0, len(twice), [f"referral {pk}" for pk in twice[:5]]),
-        Check("decisions differing from the 200 answer", 0, len(mismatched), [f"referral {pk}" for pk in mismatched[:5]]),
+        Check(
+            "decisions differing from the 200 answer", 0, len(mismatched), [f"referral {pk}" for pk in mismatched[:5]]
+        ),
         Check("referrals half-written", 0, len(half), [f"referral {pk}" for pk in half[:5]]),
-        Check("contested decisions answered other than one 200 + one 409", 0,
-              sum(n for pair, n in contest_results.items() if pair != (200, 409))),
+        Check(
+            "contested decisions answered other than one 200 + one 409",
+            0,
+            sum(n for pair, n in contest_results.items() if pair != (200, 409)),
+        ),
     ]
 
 
@@ -127,4 +142,3 @@ def _whole(referral: Referral, decided: int) -> bool:
     if referral.status in (Status.ACCEPTED, Status.REJECTED):
         return not decide_open and referral.receipt_id is not None and decided == 1 and referral.decided_at is not None
     return False
-
