@@ -50,3 +50,13 @@ def test_postgresql_connections_come_from_a_bounded_pool_per_worker():
     assert database() == [0, {"min_size": 2, "max_size": 10, "timeout": 20}]
     assert database(DB_POOL_MAX_SIZE="4")[1]["max_size"] == 4
     assert database(DB_POOL_MAX_SIZE="0", DB_CONN_MAX_AGE="30") == [30, None]
+
+
+def test_workers_keep_idle_connections_longer_than_nginx_does():
+    """Else a worker closes an idle upstream connection as nginx reuses it, and a POST sent on it gets 502."""
+    unit = (ROOT / "deploy" / "systemd" / "casework-web@.service").read_text()
+    nginx = (ROOT / "deploy" / "nginx" / "casework.conf").read_text()
+    worker = int(re.search(r"--timeout-keep-alive (\d+)", unit).group(1))
+    upstream = re.search(r"upstream casework \{(.*?)\}", nginx, re.DOTALL).group(1)
+    assert "keepalive " in upstream
+    assert worker > int(re.search(r"keepalive_timeout (\d+)s", upstream).group(1))

@@ -3,7 +3,8 @@ hit batches, and the police liaisons receiving and deciding referrals.
 
 Run by benchmarks/load/run.py, which starts the workers and passes, in the environment:
 LOAD_PORTS (the workers' ports), LOAD_POOL (the seeded referral ids and subject codes), LOAD_RESULTS
-(where the writes the server acknowledged are recorded, for the row counts afterwards) and LOAD_PASSWORD.
+(where the writes the server acknowledged are recorded, for the row counts afterwards), LOAD_PASSWORD and
+LOAD_THINK (a user's pause between requests, "min,max" seconds).
 
 Each user has a home worker and fails over as the nginx upstream of deploy/ does (proxy_next_upstream
 error): a refused connection never reached a worker, so any request moves to the next worker; a GET cut
@@ -29,6 +30,7 @@ POOL = json.loads(open(os.environ["LOAD_POOL"]).read()) if os.environ.get("LOAD_
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Demo@2026")
 RUN = os.environ.get("LOAD_RUN", str(int(time.time())))
 FAIL_TIMEOUT = 10.0
+THINK = between(*(float(seconds) for seconds in os.environ.get("LOAD_THINK", "2,8").split(",")))
 
 STAFF = ["head", "inv1", "inv2", "clerk", "legal", "director"]
 CITIES = ["lyg", "cz"]
@@ -161,7 +163,7 @@ class BureauStaffInPages(Base):
     """A section head, investigator, clerk, legal reviewer or director working in the browser."""
 
     weight = 12
-    wait_time = between(2, 8)
+    wait_time = THINK
 
     def on_start(self):
         self.http.login_page(f"{self.city}_{random.choice(STAFF)}")
@@ -190,7 +192,7 @@ class BureauStaffThroughApi(Base):
     """The bureau's own tools reading leads and cases through the integration API."""
 
     weight = 4
-    wait_time = between(2, 8)
+    wait_time = THINK
 
     def on_start(self):
         self.http.login_token(f"{self.city}_{random.choice(['head', 'inv1', 'director'])}")
@@ -268,7 +270,7 @@ class PoliceLiaison(Base):
     liaisons deciding the same referral at the same moment: exactly one may win)."""
 
     weight = 2
-    wait_time = between(2, 8)
+    wait_time = THINK
 
     def on_start(self):
         self.http.login_token(f"{self.city}_police")

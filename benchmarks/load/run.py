@@ -56,6 +56,7 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=5, help="users started per second")
     parser.add_argument("--duration", type=int, default=300, help="seconds, after the last user started")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--think", default="2,8", help="seconds a user waits between requests: min,max")
     parser.add_argument("--first-port", type=int, default=8101)
     parser.add_argument("--kill-at", type=int, default=150, help="seconds into the run; 0 kills no worker")
     parser.add_argument("--restart-after", type=float, default=5)
@@ -140,6 +141,8 @@ def _start_worker(port: int, mode: str = "w") -> subprocess.Popen:
             str(port),
             "--no-access-log",
             "--no-server-header",
+            "--timeout-keep-alive",
+            "75",
         ],
         cwd=ROOT,
         stdout=log,
@@ -168,6 +171,7 @@ def _start_locust(args, ports: list[int], run: str):
         "LOAD_RESULTS": str(OUT / "results.json"),
         "LOAD_RUN": run,
         "LOAD_PASSWORD": settings.DEMO_PASSWORD,
+        "LOAD_THINK": args.think,
     }
     command = [
         str(VENV / "locust"),
