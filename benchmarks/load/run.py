@@ -9,7 +9,8 @@ The database named in LOAD_DATABASE_URL (default casework_bench_load) is dropped
 name must contain "bench". Redis database 7 is flushed. The workers are uvicorn processes on
 consecutive ports (one per port, as deploy/systemd runs them); locust users fail over between them as
 the nginx upstream of deploy/ does (locustfile.py). At --kill-at seconds one worker gets SIGKILL and,
-as systemd's Restart=always would, comes back --restart-after seconds later. Figures are printed,
+as systemd's Restart=always would, comes back --restart-after seconds later; the kill waits (up to 30 s) for
+the worker to be inside a transaction that has written a row (pg_stat_activity), so that it lands mid-write. Figures are printed,
 never asserted; the row checks make the exit status 1 when they find a lost, doubled or half write.
 """
 
@@ -145,6 +146,7 @@ def _start_worker(port: int, mode: str = "w") -> subprocess.Popen:
             "75",
         ],
         cwd=ROOT,
+        env={**os.environ, "PGAPPNAME": f"casework-{port}"},  # names its sessions in pg_stat_activity
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -204,6 +206,7 @@ def _kill_and_restart(args, workers: dict, port: int, locust: subprocess.Popen, 
         if locust.poll() is not None:
             return {}
         time.sleep(0.5)
+    writing = _await_write(port, locust)
     cpu = _cpu(workers[port].pid)
     workers[port].send_signal(signal.SIGKILL)
     workers[port].wait()
@@ -211,7 +214,23 @@ def _kill_and_restart(args, workers: dict, port: int, locust: subprocess.Popen, 
     time.sleep(args.restart_after)
     workers[port] = _start_worker(port, "a")
     _wait_healthy(port)
-    return {"port": port, "at": killed_at, "back": time.monotonic() - started, "cpu": cpu}
+    return {"port": port, "at": killed_at, "back": time.monotonic() - started, "cpu": cpu, "writing": writing}
+
+
+def _await_write(port: int, locust: subprocess.Popen, patience: float = 30) -> bool:
+    """Wait (up to patience seconds) until the worker is inside a transaction that has written a row, so the
+    kill lands mid-write; True if it did."""
+    deadline = time.monotonic() + patience
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and locust.poll() is None:
+            cursor.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name = %s AND backend_xid IS NOT NULL",
+                [f"casework-{port}"],
+            )
+            if cursor.fetchone():
+                return True
+            time.sleep(0.02)
+    return False
 
 
 def _cpu(pid: int) -> float:
@@ -266,8 +285,9 @@ def _report(args, ports, results: dict, kill: dict, ramp: float, cpu: dict) -> N
     print(f"served per worker: {served}; failovers to another worker: {results['failovers']}")
     if kill:
         print(
-            f"worker :{kill['port']} killed (SIGKILL) at {kill['at']:.0f} s, answering again at {kill['back']:.0f} s; "
-            f"POSTs cut in flight: {len(results['cut_posts'])}"
+            f"worker :{kill['port']} killed (SIGKILL) at {kill['at']:.0f} s"
+            + (" inside a write transaction" if kill["writing"] else " (no write transaction open within 30 s)")
+            + f", answering again at {kill['back']:.0f} s; POSTs cut in flight: {len(results['cut_posts'])}"
         )
     for error in results["connection_errors"]:
         outcome = "cut (not repeated)" if error["cut"] else "repeated on the next worker"
