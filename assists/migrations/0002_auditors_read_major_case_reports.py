@@ -6,9 +6,7 @@ from django.db import migrations
 def revoke_auditor_comments(apps, schema_editor):
     grants = apps.get_model("assists", "MajorCaseReportGroupObjectPermission")
     auditor_groups = apps.get_model("organisation", "RoleGroup").objects.filter(role="auditor").values("group_id")
-    grants.objects.filter(
-        permission__codename="comment_majorcasereport", group_id__in=auditor_groups
-    ).delete()
+    grants.objects.filter(permission__codename="comment_majorcasereport", group_id__in=auditor_groups).delete()
 
 
 class Migration(migrations.Migration):

@@ -10,8 +10,9 @@ name must contain "bench". Redis database 7 is flushed. The workers are uvicorn 
 consecutive ports (one per port, as deploy/systemd runs them); locust users fail over between them as
 the nginx upstream of deploy/ does (locustfile.py). At --kill-at seconds one worker gets SIGKILL and,
 as systemd's Restart=always would, comes back --restart-after seconds later; the kill waits (up to 30 s) for
-the worker to be inside a transaction that has written a row (pg_stat_activity), so that it lands mid-write. Figures are printed,
-never asserted; the row checks make the exit status 1 when they find a lost, doubled or half write.
+the worker to be inside a transaction that has written a row (pg_stat_activity), so that it lands mid-write.
+Figures are printed, never asserted; the row checks make the exit status 1 when they find a lost, doubled or
+half write.
 """
 
 import argparse
