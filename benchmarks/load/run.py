@@ -288,7 +288,8 @@ def _report(args, ports, results: dict, kill: dict, ramp: float, cpu: dict) -> N
         print(
             f"worker :{kill['port']} killed (SIGKILL) at {kill['at']:.0f} s"
             + (" inside a write transaction" if kill["writing"] else " (no write transaction open within 30 s)")
-            + f", answering again at {kill['back']:.0f} s; POSTs cut in flight: {len(results['cut_posts'])}"
+            + f", answering again at {kill['back']:.0f} s; POSTs cut in flight: "
+            + str(sum(error["cut"] for error in results["connection_errors"]))
         )
     for error in results["connection_errors"]:
         outcome = "cut (not repeated)" if error["cut"] else "repeated on the next worker"
