@@ -30,7 +30,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +60,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
 from benchmarks.bulk import recreate_database  # noqa: E402
-from benchmarks.measure import percentile  # noqa: E402
+from benchmarks.measure import percentile, wait_until_serving  # noqa: E402
 from config.live import notify_users  # noqa: E402
 from organisation.models import User  # noqa: E402
 
@@ -158,20 +157,6 @@ def start_server(port: int) -> subprocess.Popen:
         "--no-access-log",
     ]
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-
-
-def wait_until_serving(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"uvicorn exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"uvicorn did not answer on port {port} within {seconds:.0f} s")
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -5,8 +5,10 @@ Import after django.setup().
 
 import gc
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from unittest import mock
 
@@ -161,3 +163,18 @@ def explain(client: APIClient, url: str, *, note: str = "current visible_to()") 
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             for (line,) in cursor.fetchall():
                 print("  " + line)
+
+
+def wait_until_serving(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
+    """Until the server on port answers /healthz; stops the benchmark if it exits or does not answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"uvicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"uvicorn did not answer on port {port} within {seconds:.0f} s")

@@ -23,7 +23,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 import warnings
 from pathlib import Path
 
@@ -48,6 +47,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from benchmarks.measure import wait_until_serving  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
 
@@ -83,7 +84,7 @@ def main() -> int:
     workers = {port: _start_worker(port) for port in ports}
     try:
         for port in ports:
-            _wait_healthy(port)
+            wait_until_serving(port, workers[port], 60)
         run = str(int(time.time()))
         postgres_before = _postgres_cpu()
         locust, ramp = _start_locust(args, ports, run)
@@ -153,18 +154,6 @@ def _start_worker(port: int, mode: str = "w") -> subprocess.Popen:
     )
 
 
-def _wait_healthy(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"worker on port {port} did not answer /healthz within {timeout:.0f} s")
-
-
 def _start_locust(args, ports: list[int], run: str):
     ramp = args.users / args.spawn_rate
     env = {
@@ -214,7 +203,7 @@ def _kill_and_restart(args, workers: dict, port: int, locust: subprocess.Popen, 
     killed_at = time.monotonic() - started
     time.sleep(args.restart_after)
     workers[port] = _start_worker(port, "a")
-    _wait_healthy(port)
+    wait_until_serving(port, workers[port], 60)
     return {"port": port, "at": killed_at, "back": time.monotonic() - started, "cpu": cpu, "writing": writing}
 
 
