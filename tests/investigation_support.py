@@ -10,8 +10,9 @@ from casework.models import Evidence, ViolationItem
 from workflows.investigation import investigation_assign, investigation_close, investigation_findings_done
 
 
-def investigate(case, head, officers, subject):
-    """Drive a case through the investigation flow as its users do; returns it awaiting the outcome."""
+def investigate(case, head, officers, subject, checked_file=None):
+    """Drive a case through the investigation flow as its users do; returns it awaiting the outcome.
+    checked_file (from intake.attachments.check_uploads) attaches a file to the evidence."""
     investigation_assign(case=case, by=head, investigators=officers)
     evidence_services.evidence_register(
         case=case,
@@ -21,6 +22,7 @@ def investigate(case, head, officers, subject):
         title="住院病历复印件",
         collected_at=timezone.now() - datetime.timedelta(hours=2),
         place="病案室",
+        checked_file=checked_file,
     )
     item = ViolationItem.objects.get_or_create(subject_kind="institution", number=5, defaults={"name": "条目5"})[0]
     violation_add(

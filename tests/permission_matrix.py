@@ -114,46 +114,6 @@ def build_world(request) -> World:
     return w
 
 
-def investigate_with_file(case, head, officers, subject):
-    """tests.investigation_support.investigate, with a file to the evidence (a referral package sends it)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from casework import evidence as evidence_services
-    from casework.findings import violation_add
-    from casework.models import Evidence
-    from intake.attachments import EVIDENCE_TYPES, check_uploads
-    from tests.agreement_fixtures import item
-    from workflows.investigation import investigation_assign, investigation_close, investigation_findings_done
-
-    investigation_assign(case=case, by=head, investigators=officers)
-    evidence_services.evidence_register(
-        case=case,
-        by=officers[0],
-        collected_by=officers,
-        kind=Evidence.Kind.DOCUMENTARY,
-        title="结算清单",
-        collected_at=timezone.now() - datetime.timedelta(hours=2),
-        place="财务科",
-        checked_file=check_uploads([SimpleUploadedFile("清单.pdf", PDF)], allowed=EVIDENCE_TYPES)[0],
-    )
-    violation_add(
-        case=case,
-        by=officers[0],
-        subject=subject,
-        item=item(5),
-        period_from=datetime.date(2025, 1, 1),
-        period_to=datetime.date(2025, 6, 30),
-        amount="12000.50",
-        fund_loss="9000.00",
-        patient_money="0",
-        description="虚记检查费用",
-    )
-    investigation_findings_done(case=case, by=officers[0], summary="查实虚记检查费用。")
-    investigation_close(case=case, by=head, conclusion="事实清楚，证据确凿。")
-    case.refresh_from_db()
-    return case
-
-
 def _seed(w: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -212,7 +172,8 @@ def _seed(w: World) -> None:
 
     load_grounds(ReferralGround)
     rcase = triage_decide(lead=lead(title="移送案件", subjects=[w.subject, w.other_subject]), by=alice, decision="open")
-    w.referral_case = investigate_with_file(rcase.case, alice, [bob, w.bob2], w.subject)
+    evidence_file = check_uploads([SimpleUploadedFile("清单.pdf", PDF)], allowed=EVIDENCE_TYPES)[0]
+    w.referral_case = investigate(rcase.case, alice, [bob, w.bob2], w.subject, checked_file=evidence_file)
     w.referral = sent(decided_for_referral(w.referral_case, alice, w.lyg_police), bob, w.director)
     w.violation = w.referral_case.violations.first()
 
@@ -253,12 +214,13 @@ def _seed_tracks(w: World) -> None:
     from casework.models import Case
     from disclosure import services as disclosure
     from inspections import actions
-    from inspections.services import plan_create, plan_draw
+    from inspections.services import plan_draw
     from ledgers.models import Ledger, Obligation
     from penalties.services import penalty_start
     from recoveries.models import Recovery
     from recoveries.services import recovery_open
     from tests.agreement_fixtures import add_violation
+    from tests.inspection_support import plan_new
     from workflows.investigation import investigation_assign
     from workflows.triage import triage_decide, triage_start
 
@@ -350,15 +312,12 @@ def _seed_tracks(w: World) -> None:
     # An inspection plan, drawn; a special action with a phase, a member and the plan.
     for n in range(4):
         SubjectFactory(region=w.lyg_region, code=f"H9{n:04d}")
-    w.plan = plan_create(
-        agency=w.lyg_bureau,
+    w.plan = plan_new(
         by=alice,
+        regions=[w.lyg_region],
         title="双随机检查甲计划",
-        kind="random",
         period_from=today,
         period_to=today + datetime.timedelta(days=60),
-        subject_kinds=["institution"],
-        regions=[w.lyg_region],
         sample_percent=Decimal("50"),
         sample_minimum=1,
     )
