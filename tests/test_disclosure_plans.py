@@ -17,6 +17,7 @@ from inspections import services as inspections
 from inspections.models import Plan
 from organisation.roles import Role
 from tests.factories import SubjectFactory, UserFactory
+from tests.inspection_support import plan_new
 
 D = datetime.date
 
@@ -33,17 +34,8 @@ def drawn_plan(lyg_bureau, lyg_region, alice):
             level=[Subject.Level.TERTIARY, Subject.Level.SECONDARY][n % 2],
             ownership=Subject.Ownership.PUBLIC,
         )
-    plan = inspections.plan_create(
-        agency=lyg_bureau,
-        by=alice,
-        title="2026年第四季度定点医疗机构“双随机、一公开”检查",
-        kind=Plan.Kind.RANDOM,
-        period_from=D(2026, 10, 1),
-        period_to=D(2026, 12, 31),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
-        sample_percent=Decimal("10"),
-        sample_minimum=5,
+    plan = plan_new(
+        by=alice, regions=[lyg_region], title="2026年第四季度定点医疗机构“双随机、一公开”检查", sample_minimum=5
     )
     plan = inspections.plan_draw(plan, by=alice, seed="lyg-2026Q4")
     first, second = plan.targets.order_by("position")[:2]
@@ -82,17 +74,7 @@ def test_published_record_reruns_to_the_same_targets_and_a_tampered_one_does_not
 
 
 def test_a_draft_plan_cannot_be_published(lyg_bureau, lyg_region, alice):
-    plan = inspections.plan_create(
-        agency=lyg_bureau,
-        by=alice,
-        title="未抽取的计划",
-        kind=Plan.Kind.RANDOM,
-        period_from=D(2026, 10, 1),
-        period_to=D(2026, 12, 31),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
-        sample_percent=Decimal("5"),
-    )
+    plan = plan_new(by=alice, regions=[lyg_region], title="未抽取的计划", sample_percent=Decimal("5"))
     with pytest.raises(InvalidInput) as error:
         disclosure_from_plan(plan, alice)
     assert "plan" in error.value.errors

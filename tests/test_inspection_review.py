@@ -17,6 +17,7 @@ from inspections.models import Conflict, Plan, ReviewImport, Target
 from intake.screening import screen_hits_ingest
 from organisation.roles import Role
 from tests.factories import SubjectFactory, UserFactory
+from tests.inspection_support import plan_new
 
 HEADER = "结算单号,就诊类型,参保人编码,参保人姓名,机构编码,机构名称,结算日期,金额"
 
@@ -39,18 +40,7 @@ def hospitals(lyg_region):
 
 @pytest.fixture
 def plan(lyg_bureau, lyg_region, alice, inspectors, hospitals):
-    plan = services.plan_create(
-        agency=lyg_bureau,
-        by=alice,
-        title="2026年第四季度双随机检查",
-        kind=Plan.Kind.RANDOM,
-        period_from=datetime.date(2026, 10, 1),
-        period_to=datetime.date(2026, 12, 31),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
-        sample_percent=Decimal("10"),
-        sample_minimum=2,
-    )
+    plan = plan_new(by=alice, regions=[lyg_region], title="2026年第四季度双随机检查", sample_minimum=2)
     return services.plan_draw(plan, by=alice, seed="s-1")
 
 
@@ -275,17 +265,7 @@ def test_too_many_conflicts_refuse_the_import(alice, plan, inspectors, hospitals
 
 
 def test_draft_plans_refuse_imports_and_done_plans_reopen(alice, plan, lyg_bureau, lyg_region):
-    draft = services.plan_create(
-        agency=lyg_bureau,
-        by=alice,
-        title="草稿",
-        kind=Plan.Kind.RANDOM,
-        period_from=datetime.date(2026, 10, 1),
-        period_to=datetime.date(2026, 12, 31),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
-        sample_percent=10,
-    )
+    draft = plan_new(by=alice, regions=[lyg_region], title="草稿")
     with pytest.raises(InvalidTransition):
         review.review_import(draft, by=alice, rule="inpatient_bill", source="file", data=BILLS, file_name="a.csv")
     for target in plan.targets.all():
@@ -379,15 +359,13 @@ def test_nothing_found_record_is_served_from_the_plan(client, alice, plan, audit
 
 @pytest.fixture
 def draft(lyg_bureau, lyg_region, alice, inspectors, hospitals):
-    return services.plan_create(
-        agency=lyg_bureau,
+    return plan_new(
         by=alice,
+        regions=[lyg_region],
         title="2027年第一季度双随机检查",
         kind=Plan.Kind.FULL,
         period_from=datetime.date(2027, 1, 1),
         period_to=datetime.date(2027, 3, 31),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
         sample_percent=100,
     )
 

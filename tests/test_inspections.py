@@ -12,6 +12,7 @@ from inspections import sampling, services
 from inspections.models import Plan
 from organisation.roles import Role
 from tests.factories import RegionFactory, SubjectFactory, UserFactory
+from tests.inspection_support import plan_new
 
 LEVELS = [Subject.Level.TERTIARY, Subject.Level.SECONDARY, Subject.Level.PRIMARY]
 
@@ -49,21 +50,10 @@ def institutions(lyg_region):
 
 
 @pytest.fixture
-def make_plan(lyg_bureau, lyg_region, alice):
+def make_plan(lyg_region, alice):
     def make(**fields):
-        defaults = {
-            "agency": lyg_bureau,
-            "by": alice,
-            "title": "2026年双随机检查",
-            "kind": Plan.Kind.RANDOM,
-            "period_from": datetime.date(2026, 10, 1),
-            "period_to": datetime.date(2026, 12, 31),
-            "subject_kinds": ["institution"],
-            "regions": [lyg_region],
-            "sample_percent": Decimal("5"),
-            "sample_minimum": 10,
-        }
-        return services.plan_create(**{**defaults, **fields})
+        defaults = {"by": alice, "regions": [lyg_region], "sample_percent": Decimal("5"), "sample_minimum": 10}
+        return plan_new(**{**defaults, **fields})
 
     return make
 

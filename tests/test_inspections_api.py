@@ -1,7 +1,6 @@
 """GET /api/v1/inspection-plans/ and /{id}/: shape, scoping, refusals."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
@@ -9,6 +8,7 @@ from inspections import services
 from inspections.models import Plan
 from organisation.roles import Role
 from tests.factories import AgencyFactory, RegionFactory, SubjectFactory, UserFactory
+from tests.inspection_support import plan_new
 
 URL = "/api/v1/inspection-plans/"
 
@@ -19,18 +19,7 @@ def drawn_plan(lyg_bureau, lyg_region, alice):
         SubjectFactory(region=lyg_region, code=f"H{n:04d}", level="3" if n % 2 else "1")
     for n in range(2):
         UserFactory(username=f"inv{n}", first_name=f"稽查{n}", agency=lyg_bureau, roles=[Role.INVESTIGATOR])
-    plan = services.plan_create(
-        agency=lyg_bureau,
-        by=alice,
-        title="2026年双随机检查",
-        kind=Plan.Kind.RANDOM,
-        period_from=datetime.date(2026, 10, 1),
-        period_to=datetime.date(2026, 12, 31),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
-        sample_percent=Decimal("10"),
-        sample_minimum=3,
-    )
+    plan = plan_new(by=alice, regions=[lyg_region], sample_minimum=3)
     return services.plan_draw(plan, by=alice, seed="s-1")
 
 
@@ -56,15 +45,14 @@ def test_detail_shape(api_as, bob, drawn_plan):
 
 
 def test_draft_has_no_seed(api_as, alice, lyg_bureau, lyg_region):
-    plan = services.plan_create(
-        agency=lyg_bureau,
+    plan = plan_new(
         by=alice,
+        regions=[lyg_region],
         title="飞行检查",
         kind=Plan.Kind.UNANNOUNCED,
         period_from=datetime.date(2026, 11, 1),
         period_to=datetime.date(2026, 11, 30),
         subject_kinds=["pharmacy"],
-        regions=[lyg_region],
         sample_percent=5,
     )
     data = api_as(alice).get(f"{URL}{plan.pk}/").json()

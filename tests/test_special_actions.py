@@ -20,11 +20,12 @@ from casework.errors import InvalidInput, InvalidTransition
 from casework.models import Case, Subject, Suspension, Violation, ViolationItem
 from documents.models import Document
 from documents.services import document_pdf_bytes
-from inspections import actions, services
+from inspections import actions
 from inspections.models import ActionPhase, SpecialAction
 from organisation.models import Agency
 from organisation.roles import Role
 from tests.factories import AgencyFactory, RegionFactory, SubjectFactory, UserFactory
+from tests.inspection_support import plan_new
 from workflows.investigation import InvestigationFlow
 from workflows.models import InvestigationProcess
 
@@ -176,17 +177,8 @@ def test_leading_group_member_needs_a_post_and_an_agency_of_the_action(action, c
 
 def test_plans_of_the_bureau_attach(action, alice, charlie, lyg_region, cz_region):
     def plan(by, region, start=FROM):
-        return services.plan_create(
-            agency=by.agency,
-            by=by,
-            title="双随机检查",
-            kind="random",
-            period_from=start,
-            period_to=start + datetime.timedelta(days=30),
-            subject_kinds=["institution"],
-            regions=[region],
-            sample_percent="10",
-        )
+        end = start + datetime.timedelta(days=30)
+        return plan_new(by=by, regions=[region], title="双随机检查", period_from=start, period_to=end)
 
     with pytest.raises(InvalidInput):
         actions.plan_attach(action, plan=plan(charlie, cz_region))
@@ -272,16 +264,12 @@ def test_report_is_numbered_and_a_reissue_supersedes_it(phased, alice, django_ca
 
 
 def test_report_prints_the_action_and_the_period_figures(phased, alice, outcomes, lyg_region):
-    plan = services.plan_create(
-        agency=alice.agency,
+    plan = plan_new(
         by=alice,
+        regions=[lyg_region],
         title="第四季度定点医疗机构双随机检查",
-        kind="random",
         period_from=D(2025, 10, 1),
         period_to=D(2025, 12, 31),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
-        sample_percent="10",
     )
     actions.plan_attach(phased, plan=plan)
     with time_machine.travel(SUMMARY_DAY, tick=False):
@@ -448,16 +436,12 @@ def test_demo_action(alice, lyg_bureau, lyg_region, lyg_police, lyg_health, bob,
 
     director = UserFactory(username="director", first_name="刘志强", agency=lyg_bureau, roles=[Role.DIRECTOR])
     today = timezone.localdate()
-    plan = services.plan_create(
-        agency=lyg_bureau,
+    plan = plan_new(
         by=alice,
+        regions=[lyg_region],
         title="本季度双随机检查",
-        kind="random",
         period_from=today - datetime.timedelta(days=10),
         period_to=today + datetime.timedelta(days=20),
-        subject_kinds=["institution"],
-        regions=[lyg_region],
-        sample_percent="10",
     )
     with django_capture_on_commit_callbacks(execute=True):
         action = seed_special_action(bureau=lyg_bureau, today=today)
