@@ -7,6 +7,7 @@ a stand-in, and seeding 100 referrals takes a minute instead of ten.
 """
 
 import datetime
+import io
 import random
 from unittest import mock
 
@@ -28,7 +29,7 @@ SEED_SOURCE = "load-seed"
 def seed(*, referrals_per_city: int, backlog_hits_per_city: int, demo: bool = True) -> dict:
     """Build the world and return the pool file's content: referral ids per city, subject codes."""
     if demo:
-        call_command("demo_data", verbosity=0, stdout=_Null())
+        call_command("demo_data", verbosity=0, stdout=io.StringIO())
     pool: dict = {"referrals": {}, "subjects": {}}
     with mock.patch.object(document_services, "document_render", lambda *, document: document):
         for prefix in CITIES:
@@ -92,11 +93,3 @@ def _backlog(prefix: str, subjects: list, count: int) -> None:
     for offset in range(0, len(hits), 1000):
         with transaction.atomic():
             screen_hits_ingest(hits=hits[offset : offset + 1000], by=account)
-
-
-class _Null:
-    def write(self, *args, **kwargs):
-        return 0
-
-    def flush(self):
-        pass
